@@ -1,0 +1,85 @@
+#compdef ktstr
+# zsh completion for ktstr(1).  Install as _ktstr in $fpath, or:
+#   source <(ktstr completions zsh)
+
+_ktstr_work_types=(CpuSpin YieldHeavy Mixed IoSync Bursty PipeIo FutexPingPong CachePressure
+	CacheYield CachePipe FutexFanOut ForkExit NiceSweep AffinityChurn PolicyChurn FanOutCompute
+	PageFaultChurn MutexContention)
+_ktstr_flag_names=(llc borrow steal rebal reject-pin no-ctrl)
+
+_ktstr() {
+	local -a cmds
+	cmds=(
+		'run:run scenarios under the active scheduler and judge them'
+		'list:list scenarios with their categories and flag profiles'
+		'topo:show the host CPU topology'
+		'cleanup:remove cgroups left behind by killed runs'
+		'kernel:manage cached test kernels'
+		'shell:boot a VM with a chosen CPU topology'
+		'host-state:capture and compare per-thread host snapshots'
+		'locks:list ktstr CPU and cache reservations'
+		'completions:print a shell completion script'
+		'help:show help for a subcommand'
+	)
+	if (( CURRENT == 2 )); then
+		_describe -t commands 'ktstr command' cmds
+		_arguments '--help[show help]' '--version[show version]'
+		return
+	fi
+	local cmd=$words[2]
+	shift words
+	(( CURRENT-- ))
+	case $cmd in
+	run)
+		_arguments \
+			'--duration[scenario duration in seconds]:seconds' \
+			'--workers[workers per cgroup]:count' \
+			'--flags[flag profile]:flags:_values -s , flag $_ktstr_flag_names' \
+			'--filter[scenarios whose name contains]:substring' \
+			'--json[results as a JSON array]' \
+			'--tap[results as TAP]' \
+			'--junit[JUnit XML report]:file:_files' \
+			'--work-type[override CpuSpin work]:type:($_ktstr_work_types)' \
+			'--no-perf-mode[no CPU reservation, pinning or RT]' \
+			'--scenario-file[add scenarios from a file]:file:_files' \
+			'--repro[attach crash probes]' \
+			'--probe-stack[crash stack file or functions]:file:_files' \
+			'--auto-repro[rerun a crashing scenario with probes]' \
+			'--kernel-dir[kernel build tree]:dir:_files -/' \
+			'--help[show help]' ;;
+	list)
+		_arguments '--filter[name substring]:substring' '--json[JSON output]' '--help[show help]' ;;
+	topo)
+		_arguments '--json[the topo record]' '--topology[synthetic N,L,C,T]:spec' \
+			'--help[show help]' ;;
+	cleanup)
+		_arguments '--parent-cgroup[clean one cgroup]:path:_files -/' '--help[show help]' ;;
+	kernel)
+		_arguments '1:subcommand:(list build clean resolve add)' '*:: :_files' ;;
+	shell)
+		_arguments \
+			'--kernel[kernel image, source dir, version or cache key]:kernel:_files' \
+			'--topology[N,L,C,T]:spec' \
+			'*'{-i,--include-files}'[file or directory to include]:file:_files' \
+			'--memory-mb[guest memory]:MB' \
+			'--dmesg[kernel console to stderr]' \
+			'--exec[run a command instead of a shell]:command' \
+			'--no-perf-mode[no CPU reservation]' \
+			'--cpu-cap[reserve N host CPUs]:N' \
+			'--help[show help]' ;;
+	host-state)
+		_arguments '1:subcommand:(capture compare)' '*:: :_files' ;;
+	locks)
+		_arguments '--json[JSON output]' '--watch[redraw interval]:duration' '--help[show help]' ;;
+	completions)
+		_arguments '1:shell:(bash zsh fish elvish powershell)' ;;
+	help)
+		_describe -t commands 'ktstr command' cmds ;;
+	esac
+}
+
+if [ "$funcstack[1]" = "_ktstr" ]; then
+	_ktstr "$@"
+else
+	compdef _ktstr ktstr
+fi

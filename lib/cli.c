@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <bpf/libbpf.h>
+#include <jansson.h>
+#include <zstd.h>
+
+#include "cli.h"
+#include "err.h"
+#include "exit.h"
+
+#ifndef KTSTR_VERSION
+#define KTSTR_VERSION "0.0.0"
+#endif
+
+void cli_print_version(FILE *f)
+{
+	fprintf(f, "%s %s (libbpf %s, jansson %s, zstd %s)\n", kt_progname(), KTSTR_VERSION,
+		libbpf_version_string(), jansson_version_str(), ZSTD_versionString());
+}
+
+int cli_usage_error(const char *usage, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	kt_warnx("%s", buf);
+	fprintf(stderr, "%s", usage);
+	return KT_EXIT_USAGE;
+}
+
+int cli_bad_option(const char *usage, char *const argv[], int getopt_rc)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "?";
+
+	if (getopt_rc == ':')
+		return cli_usage_error(usage, "option '%s' needs a value", arg);
+	if (optopt && arg[0] == '-' && arg[1] != '-')
+		return cli_usage_error(usage, "unknown option '-%c'", optopt);
+	return cli_usage_error(usage, "unknown option '%s'", arg);
+}
+
+int cli_once(const char *usage, int *seen, const char *name)
+{
+	if ((*seen)++)
+		return cli_usage_error(usage, "%s given more than once", name);
+	return 0;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Command-line conventions shared by the tools (see STYLE.md):
+ *
+ *   --version   cli_print_version(): "<prog> <version> (libbpf x.y, ...)"
+ *   bad usage   return cli_usage_error(USAGE, "--topology: %s", diag.msg);
+ *               prints "<prog>: <msg>" and the synopsis on stderr, returns 2
+ *   getopt      optstring starts with ':'; on '?' or ':' return
+ *               cli_bad_option(USAGE, argv, c)
+ */
+#ifndef KTSTR_CLI_H
+#define KTSTR_CLI_H
+
+#include <stdio.h>
+
+void cli_print_version(FILE *f);
+int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_bad_option(const char *usage, char *const argv[], int getopt_rc);
+/* Reject an option given twice: returns 2 with a message, 0 the first time. */
+int cli_once(const char *usage, int *seen, const char *name);
+
+#endif

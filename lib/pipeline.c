@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exit.h"
+#include "pipeline.h"
+
+static volatile sig_atomic_t forward_term;
+
+static void on_term(int signo)
+{
+	forward_term = signo;
+}
+
+/* In the child: wire stdin/stdout, then exec; report exec failure via errfd. */
+static void exec_stage(char *const argv[], int in, int out, int errfd)
+{
+	int e;
+
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	if ((in != STDIN_FILENO && dup2(in, STDIN_FILENO) < 0) ||
+	    (out != STDOUT_FILENO && dup2(out, STDOUT_FILENO) < 0))
+		goto fail;
+	if (in != STDIN_FILENO)
+		close(in);
+	if (out != STDOUT_FILENO)
+		close(out);
+	execvp(argv[0], argv);
+fail:
+	e = errno;
+	if (write(errfd, &e, sizeof(e)) < 0) {
+		/* the parent will see exit code 127 anyway */
+	}
+	_exit(127);
+}
+
+static int start_stage(char *const argv[], int in, int out, int close_in_child,
+		       struct pipeline_status *st)
+{
+	int errp[2], e = 0;
+	ssize_t n;
+
+	if (pipe2(errp, O_CLOEXEC) < 0)
+		return -errno;
+	st->pid = fork();
+	if (st->pid < 0) {
+		e = errno;
+		close(errp[0]);
+		close(errp[1]);
+		return -e;
+	}
+	if (st->pid == 0) {
+		close(errp[0]);
+		if (close_in_child >= 0)
+			close(close_in_child);
+		exec_stage(argv, in, out, errp[1]);
+	}
+	close(errp[1]);
+	do
+		n = read(errp[0], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	close(errp[0]);
+	st->exec_errno = n == sizeof(e) ? e : 0;
+	return 0;
+}
+
+static void wait_all(struct pipeline_status *st, size_t n)
+{
+	size_t i;
+	int status;
+	pid_t pid;
+
+	for (i = 0; i < n; i++) {
+		if (st[i].pid <= 0)
+			continue;
+		for (;;) {
+			pid = waitpid(st[i].pid, &status, 0);
+			if (pid >= 0)
+				break;
+			if (errno != EINTR)
+				return;
+			if (forward_term) {
+				size_t k;
+
+				for (k = 0; k < n; k++)
+					if (st[k].pid > 0)
+						kill(st[k].pid, SIGTERM);
+				forward_term = 0;
+			}
+		}
+		if (WIFSIGNALED(status)) {
+			st[i].signo = WTERMSIG(status);
+			st[i].exit_code = 128 + st[i].signo;
+		} else {
+			st[i].exit_code = WEXITSTATUS(status);
+		}
+	}
+}
+
+int pipeline_run(char *const *const stages[], size_t n, struct pipeline_status *st)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, term = { .sa_handler = on_term };
+	struct sigaction old_int, old_term;
+	int in = STDIN_FILENO, p[2] = { -1, -1 }, rc = 0;
+	size_t i;
+
+	memset(st, 0, n * sizeof(*st));
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGTERM, &term, &old_term);
+	for (i = 0; i < n; i++) {
+		p[0] = -1;
+		p[1] = STDOUT_FILENO;
+		if (i + 1 < n && pipe2(p, O_CLOEXEC) < 0) {
+			rc = -errno;
+			break;
+		}
+		rc = start_stage(stages[i], in, p[1], p[0], &st[i]);
+		if (in != STDIN_FILENO)
+			close(in);
+		if (p[1] != STDOUT_FILENO)
+			close(p[1]);
+		in = p[0];
+		if (rc < 0)
+			break;
+	}
+	if (rc < 0 && in >= 0 && in != STDIN_FILENO)
+		close(in);
+	wait_all(st, n);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return rc;
+}
+
+static int interrupted(int code)
+{
+	return code == KT_EXIT_INTR || code == 128 + SIGPIPE || code == 128 + SIGINT ||
+	       code == 128 + SIGTERM;
+}
+
+int pipeline_exit_code(const struct pipeline_status *st, size_t n, int *failed)
+{
+	size_t i;
+	int any_intr = 0;
+
+	*failed = -1;
+	for (i = 0; i < n; i++) {
+		if (st[i].exit_code && !interrupted(st[i].exit_code)) {
+			if (i + 1 < n)
+				*failed = (int)i;
+			return st[i].exit_code == 127 && st[i].exec_errno ? KT_EXIT_ENV
+									   : st[i].exit_code;
+		}
+		any_intr |= interrupted(st[i].exit_code);
+	}
+	return any_intr ? KT_EXIT_INTR : st[n - 1].exit_code;
+}

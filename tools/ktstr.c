@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktstr: the dispatcher.  Each subcommand is a row of commands[]: the tool
+ * (or pipeline of tools) it runs, a one-line summary, and the prerequisites
+ * checked here, in one place, before anything starts.  ktstr owns no domain
+ * logic; the tools do the work and their exit status passes through.
+ *
+ * To add a subcommand: add a row (keep the order of ktstr --help), a line in
+ * man/ktstr.1 and the completion scripts; t/ktstr.bats checks all three agree.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "cli.h"
+#include "err.h"
+#include "exit.h"
+#include "pipeline.h"
+#include "suggest.h"
+
+#include "completions.h"
+
+#define NEEDS_ROOT 0x1u	   /* CAP_SYS_ADMIN: cgroups */
+#define MAX_STAGES 5
+#define MAX_ARGS 256
+
+struct command {
+	const char *name;
+	const char *summary;
+	unsigned needs;
+	/* Each stage is an argv prefix; user arguments go to stage args_stage. */
+	const char *const *stages[MAX_STAGES];
+	int args_stage;
+	/* Porcelain default output flag, dropped when the user asks for --json. */
+	const char *text_default;
+	int (*builtin)(int argc, char **argv);
+};
+
+static int cmd_completions(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+#define ARGV(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static const struct command commands[] = {
+	{ "run", "run scenarios under the active scheduler and judge them", NEEDS_ROOT,
+	  { ARGV("ktstr-topo"), ARGV("ktstr-cgroup", "run"), ARGV("ktstr-work"),
+	    ARGV("ktstr-check") },
+	  1, NULL, NULL },
+	{ "list", "list scenarios with their categories and flag profiles", 0,
+	  { ARGV("ktstr-cgroup", "list") }, 0, NULL, NULL },
+	{ "topo", "show the host CPU topology (CPUs, LLCs, NUMA nodes)", 0,
+	  { ARGV("ktstr-topo") }, 0, "--text", NULL },
+	{ "cleanup", "remove cgroups left behind by killed runs", NEEDS_ROOT,
+	  { ARGV("ktstr-cgroup", "cleanup") }, 0, NULL, NULL },
+	{ "kernel", "manage cached test kernels: list, build, clean, resolve, add", 0,
+	  { ARGV("ktstr-kernel") }, 0, NULL, NULL },
+	{ "shell", "boot a VM with a chosen CPU topology: a shell, or --exec CMD", 0,
+	  { ARGV("ktstr-vm") }, 0, NULL, NULL },
+	{ "host-state", "capture and compare per-thread host snapshots", 0,
+	  { ARGV("ktstr-hst") }, 0, NULL, NULL },
+	{ "locks", "list ktstr CPU and cache reservations and who holds them", 0,
+	  { ARGV("ktstr-locks") }, 0, NULL, NULL },
+	{ "completions", "print a shell completion script (bash zsh fish elvish powershell)", 0,
+	  { NULL }, 0, NULL, cmd_completions },
+	{ "help", "show help for ktstr or for one subcommand", 0, { NULL }, 0, NULL, cmd_help },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const char usage[] = "usage: ktstr [--help | --version] <command> [<args>]\n";
+
+static void print_help(void)
+{
+	size_t i;
+
+	printf("%s\nA test harness for Linux process schedulers.\n\ncommands:\n", usage);
+	for (i = 0; i < NCOMMANDS; i++)
+		printf("  %-12s %s\n", commands[i].name, commands[i].summary);
+	printf("\n'ktstr help <command>' shows a command's options.  See ktstr(1).\n");
+}
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+	const char *names[NCOMMANDS], *hint;
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		names[i] = commands[i].name;
+	hint = suggest_closest(name, names, NCOMMANDS);
+	if (hint)
+		return cli_usage_error(usage, "unknown command '%s'; did you mean '%s'?", name, hint);
+	return cli_usage_error(usage, "unknown command '%s'; 'ktstr --help' lists them", name);
+}
+
+/* Is dir/name an executable file?  Fills path on success. */
+static int try_dir(const char *dir, size_t dirlen, const char *name, char *path, size_t size)
+{
+	if (snprintf(path, size, "%.*s/%s", (int)dirlen, dir, name) >= (int)size)
+		return 0;
+	return access(path, X_OK) == 0;
+}
+
+/* Next to this executable, then $KTSTR_LIBEXEC_DIR, then PATH. */
+static int find_tool(const char *name, char *path, size_t size)
+{
+	char self[PATH_MAX], *slash;
+	const char *env = getenv("KTSTR_LIBEXEC_DIR"), *p, *colon;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n > 0) {
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash && try_dir(self, (size_t)(slash - self), name, path, size))
+			return 0;
+	}
+	if (env && *env && try_dir(env, strlen(env), name, path, size))
+		return 0;
+	for (p = getenv("PATH"); p && *p; p = *colon ? colon + 1 : colon) {
+		colon = strchrnul(p, ':');
+		if (colon > p && try_dir(p, (size_t)(colon - p), name, path, size))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+static int wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h") ||
+		    !strcmp(argv[i], "--version") || !strcmp(argv[i], "-V"))
+			return 1;
+	return 0;
+}
+
+static int has_arg(int argc, char **argv, const char *arg)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], arg))
+			return 1;
+	return 0;
+}
+
+static int check_needs(const struct command *c)
+{
+	if ((c->needs & NEEDS_ROOT) && !caps_have(CAP_SYS_ADMIN)) {
+		kt_warnx("'%s' needs %s to manage cgroups; run it as root", c->name,
+			 caps_name(CAP_SYS_ADMIN));
+		return KT_EXIT_ENV;
+	}
+	return KT_EXIT_OK;
+}
+
+/* Build one stage's argv: resolved tool path, fixed args, then maybe the user's. */
+static int build_stage(const struct command *c, int s, int argc, char **argv, char *tool,
+		       char **out)
+{
+	const char *const *pre = c->stages[s];
+	int n = 0, i;
+
+	out[n++] = tool;
+	for (i = 1; pre[i]; i++)
+		out[n++] = (char *)pre[i];
+	if (s == c->args_stage) {
+		if (c->text_default && !has_arg(argc, argv, "--json"))
+			out[n++] = (char *)c->text_default;
+		for (i = 1; i < argc && n < MAX_ARGS - 1; i++)
+			out[n++] = argv[i];
+		if (i < argc)
+			return -E2BIG;
+	}
+	out[n] = NULL;
+	return 0;
+}
+
+static int report_pipeline(const struct command *c, const struct pipeline_status *st, int n)
+{
+	int failed, rc = pipeline_exit_code(st, (size_t)n, &failed), i;
+
+	for (i = 0; i < n; i++)
+		if (st[i].exec_errno)
+			kt_warnc(st[i].exec_errno, NULL, "cannot run '%s'", c->stages[i][0]);
+	if (failed >= 0)
+		kt_warnx("'%s' failed in stage %d (%s) with exit status %d", c->name, failed + 1,
+			 c->stages[failed][0], st[failed].exit_code);
+	return rc;
+}
+
+static int run_command(const struct command *c, int argc, char **argv)
+{
+	static char tools[MAX_STAGES][PATH_MAX];
+	char *args[MAX_STAGES][MAX_ARGS];
+	char *const *stages[MAX_STAGES];
+	struct pipeline_status st[MAX_STAGES];
+	int n, rc;
+
+	for (n = 0; n < MAX_STAGES && c->stages[n]; n++) {
+		if (find_tool(c->stages[n][0], tools[n], sizeof(tools[n])) < 0) {
+			kt_warnx("'%s' needs %s, which is not built or installed yet; "
+				 "see 'ktstr --help' for what is available",
+				 c->name, c->stages[n][0]);
+			return KT_EXIT_USAGE;
+		}
+		if (build_stage(c, n, argc, argv, tools[n], args[n]) < 0)
+			return cli_usage_error(usage, "too many arguments");
+		stages[n] = args[n];
+	}
+	if (!wants_help(argc, argv) && (rc = check_needs(c)) != KT_EXIT_OK)
+		return rc;
+	if (n == 1) {
+		fflush(NULL);
+		execv(args[0][0], args[0]);
+		kt_errc(KT_EXIT_ENV, errno, NULL, "cannot run '%s'", args[0][0]);
+	}
+	/* Asking a pipeline for help means asking the stage that takes the arguments. */
+	if (wants_help(argc, argv)) {
+		execv(args[c->args_stage][0], args[c->args_stage]);
+		kt_errc(KT_EXIT_ENV, errno, NULL, "cannot run '%s'", args[c->args_stage][0]);
+	}
+	if ((rc = pipeline_run(stages, (size_t)n, st)) < 0)
+		kt_warnc(-rc, NULL, "cannot start the '%s' pipeline", c->name);
+	return report_pipeline(c, st, n);
+}
+
+static int cmd_completions(int argc, char **argv)
+{
+	size_t i, n = sizeof(completion_scripts) / sizeof(completion_scripts[0]);
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: ktstr completions <bash|zsh|fish|elvish|powershell>\n");
+		return KT_EXIT_OK;
+	}
+	if (argc != 2)
+		return cli_usage_error("usage: ktstr completions <bash|zsh|fish|elvish|powershell>\n",
+				       "completions takes exactly one shell name");
+	for (i = 0; i < n; i++)
+		if (!strcmp(argv[1], completion_scripts[i].shell)) {
+			fputs(completion_scripts[i].script, stdout);
+			return KT_EXIT_OK;
+		}
+	return cli_usage_error("usage: ktstr completions <bash|zsh|fish|elvish|powershell>\n",
+			       "unknown shell '%s'; choose bash, zsh, fish, elvish or powershell",
+			       argv[1]);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct command *c;
+	char *help_argv[] = { NULL, "--help", NULL };
+
+	if (argc < 2) {
+		print_help();
+		return KT_EXIT_OK;
+	}
+	c = find_command(argv[1]);
+	if (!c)
+		return unknown_command(argv[1]);
+	if (c->builtin) {
+		help_argv[0] = (char *)c->name;
+		return c->builtin(2, help_argv);
+	}
+	help_argv[0] = argv[1];
+	return run_command(c, 2, help_argv);
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *c;
+
+	kt_set_progname(argv[0]);
+	if (argc < 2)
+		return cli_usage_error(usage, "no command given; 'ktstr --help' lists them");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		print_help();
+		return kt_finish_stdout(KT_EXIT_OK);
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		cli_print_version(stdout);
+		return kt_finish_stdout(KT_EXIT_OK);
+	}
+	if (argv[1][0] == '-')
+		return cli_usage_error(usage, "unknown option '%s'", argv[1]);
+	c = find_command(argv[1]);
+	if (!c)
+		return unknown_command(argv[1]);
+	if (c->builtin)
+		return kt_finish_stdout(c->builtin(argc - 1, argv + 1));
+	return run_command(c, argc - 1, argv + 1);
+}
