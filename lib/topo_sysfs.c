@@ -129,7 +129,8 @@ static int scan_cpu(struct scan *s, unsigned cpu, bool *lacks_cache)
 
 	if (paths_fmt(path, sizeof(path), "%s/devices/system/cpu/cpu%u", s->root, cpu) < 0 ||
 	    !file_is_dir(path))
-		return topo_warn(s->t, "cpu%u is online but %s is missing; ignoring it", cpu, path);
+		return topo_warn(s->t, "cpu%u is listed online but has no sysfs directory; ignoring it",
+				 cpu);
 	ci->cpu = cpu;
 	ci->llc_id = -1;
 	ci->llc_size_kb = -1;
