@@ -12,7 +12,7 @@ _ktstr_options() {
 		--repro --probe-stack --auto-repro --kernel-dir --tap --junit --scenario-file
 		--help" ;;
 	list) echo "--filter --json --help" ;;
-	topo) echo "--json --topology --help" ;;
+	topo) echo "--json --text --topology --help" ;;
 	cleanup) echo "--parent-cgroup --help" ;;
 	kernel) echo "list build clean resolve add --help" ;;
 	shell) echo "--kernel --topology -i --include-files --memory-mb --dmesg --exec

@@ -40,6 +40,7 @@ complete -c ktstr -n "__fish_seen_subcommand_from run" -l kernel-dir -r -F -d 'k
 complete -c ktstr -n "__fish_seen_subcommand_from list" -l filter -x -d 'name substring'
 complete -c ktstr -n "__fish_seen_subcommand_from list" -l json -d 'JSON output'
 complete -c ktstr -n "__fish_seen_subcommand_from topo" -l json -d 'the topo record'
+complete -c ktstr -n "__fish_seen_subcommand_from topo" -l text -d "a summary for people"
 complete -c ktstr -n "__fish_seen_subcommand_from topo" -l topology -x -d 'synthetic N,L,C,T'
 complete -c ktstr -n "__fish_seen_subcommand_from cleanup" -l parent-cgroup -r -F -d 'one cgroup'
 complete -c ktstr -n "__fish_seen_subcommand_from locks" -l json -d 'JSON output'

@@ -16,7 +16,7 @@ Register-ArgumentCompleter -Native -CommandName ktstr -ScriptBlock {
 			'--no-perf-mode', '--repro', '--probe-stack', '--auto-repro', '--kernel-dir', '--tap',
 			'--junit', '--scenario-file', '--help')
 		'list'        = @('--filter', '--json', '--help')
-		'topo'        = @('--json', '--topology', '--help')
+		'topo'        = @('--json', '--text', '--topology', '--help')
 		'cleanup'     = @('--parent-cgroup', '--help')
 		'kernel'      = @('list', 'build', 'clean', 'resolve', 'add', '--help')
 		'shell'       = @('--kernel', '--topology', '-i', '--include-files', '--memory-mb', '--dmesg',

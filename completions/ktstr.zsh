@@ -50,7 +50,8 @@ _ktstr() {
 	list)
 		_arguments '--filter[name substring]:substring' '--json[JSON output]' '--help[show help]' ;;
 	topo)
-		_arguments '--json[the topo record]' '--topology[synthetic N,L,C,T]:spec' \
+		_arguments '--json[the topo record]' '--text[a summary for people]' \
+			'--topology[synthetic N,L,C,T]:spec' \
 			'--help[show help]' ;;
 	cleanup)
 		_arguments '--parent-cgroup[clean one cgroup]:path:_files -/' '--help[show help]' ;;

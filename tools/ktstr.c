@@ -179,7 +179,8 @@ static int build_stage(const struct command *c, int s, int argc, char **argv, ch
 	for (i = 1; pre[i]; i++)
 		out[n++] = (char *)pre[i];
 	if (s == c->args_stage) {
-		if (c->text_default && !has_arg(argc, argv, "--json"))
+		if (c->text_default && !has_arg(argc, argv, "--json") &&
+		    !has_arg(argc, argv, c->text_default))
 			out[n++] = (char *)c->text_default;
 		for (i = 1; i < argc && n < MAX_ARGS - 1; i++)
 			out[n++] = argv[i];
