@@ -71,7 +71,7 @@ static const struct command commands[] = {
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-static const char usage[] = "usage: ktstr [--help | --version] <command> [<args>]\n";
+static const char usage[] = "usage: ktstr [--help | --version] command [args ...]\n";
 
 static void print_help(void)
 {
