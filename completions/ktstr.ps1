@@ -12,9 +12,7 @@ Register-ArgumentCompleter -Native -CommandName ktstr -ScriptBlock {
 	$commands = @('run', 'list', 'topo', 'cleanup', 'kernel', 'shell', 'host-state', 'locks',
 		'completions', 'help')
 	$options = @{
-		'run'         = @('--duration', '--workers', '--flags', '--filter', '--json', '--work-type',
-			'--no-perf-mode', '--repro', '--probe-stack', '--auto-repro', '--kernel-dir', '--tap',
-			'--junit', '--scenario-file', '--help')
+		'run'         = @('--duration', '--workers', '--flags', '--filter', '--scenario', '--scenario-file', '--work-type', '--settle', '--no-perf-mode', '--text', '--json', '--tap', '--ndjson', '--junit', '--spread-limit', '--gap-limit-ms', '--wake-p99-limit-us', '--wake-cv-limit', '--throughput-cv-limit', '--min-iteration-rate', '--no-isolation', '--repro', '--probe-stack', '--auto-repro', '--kernel-dir', '--help')
 		'list'        = @('--filter', '--json', '--help')
 		'topo'        = @('--json', '--text', '--topology', '--help')
 		'cleanup'     = @('--parent-cgroup', '--help')

@@ -121,9 +121,36 @@ fake_tool() { # dir name script-body
 	fake_tool "$dir" ktstr-topo 'echo "{\"type\":\"topo\"}"'
 	fake_tool "$dir" ktstr-cgroup 'cat; echo "{\"type\":\"args\",\"argv\":\"$*\"}"'
 	fake_tool "$dir" ktstr-work 'cat'
-	fake_tool "$dir" ktstr-check 'jq -c -s "map(.type)"'
+	fake_tool "$dir" ktstr-check 'jq -c -s "map(.type)"; echo "check: $*" >&2'
 	run -0 --separate-stderr "$dir/ktstr" run --duration 1
 	[ "$output" = '["topo","args"]' ]
+}
+
+@test "ktstr run: each option goes to the stage that takes it" {
+	require_root
+	local dir
+	dir=$(lonely_ktstr)
+	fake_tool "$dir" ktstr-topo 'echo "{\"type\":\"topo\",\"argv\":\"$*\"}"'
+	fake_tool "$dir" ktstr-cgroup 'cat; echo "{\"type\":\"cg\",\"argv\":\"$*\"}"'
+	fake_tool "$dir" ktstr-work 'cat; echo "{\"type\":\"work\",\"argv\":\"$*\"}"'
+	fake_tool "$dir" ktstr-check 'cat; echo "{\"type\":\"check\",\"argv\":\"$*\"}"'
+	run -0 --separate-stderr "$dir/ktstr" run --duration=3 --json --filter steady \
+		--junit r.xml --no-isolation --flags llc
+	[ "$(jq -r 'select(.type=="topo") | .argv' <<<"$output")" = "" ]
+	[ "$(jq -r 'select(.type=="cg") | .argv' <<<"$output")" = "run --duration=3 --filter steady --flags llc" ]
+	[ "$(jq -r 'select(.type=="work") | .argv' <<<"$output")" = "" ]
+	[ "$(jq -r 'select(.type=="check") | .argv' <<<"$output")" = "--json --junit r.xml --no-isolation" ]
+}
+
+@test "ktstr run: unknown options, missing values and probe options exit 2 before anything runs" {
+	run -2 --separate-stderr ktstr run --bogus
+	[[ "$stderr" == *"unknown option '--bogus' for 'run'"* ]]
+	run -2 --separate-stderr ktstr run --duration
+	[[ "$stderr" == *"option '--duration' needs a value"* ]]
+	run -2 --separate-stderr ktstr run --repro
+	[[ "$stderr" == *"'--repro' needs ktstr-probe"* ]]
+	run -0 ktstr run --help
+	[[ "$output" == *"--gap-limit-ms MS"* ]]
 }
 
 @test "ktstr: a failing middle stage decides the exit status and is named" {
