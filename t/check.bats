@@ -140,16 +140,21 @@ verdict_kinds() {
 }
 
 @test "ktstr-check: SIGINT stops it with the partial results and exit 130" {
-	local fifo=$BATS_TEST_TMPDIR/in pid
+	local fifo=$BATS_TEST_TMPDIR/in pid st=0 i
 	mkfifo "$fifo"
 	ktstr-check --text <"$fifo" >"$BATS_TEST_TMPDIR/out" &
 	pid=$!
 	exec 8>"$fifo"
 	"$FIXTURES/check/mkstream.sh" END=0 >&8
-	sleep 0.3
+	# let it read what we wrote: it then sleeps in poll() for more
+	sleep 0.2
+	for i in $(seq 100); do
+		grep -q '^State:.*S' "/proc/$pid/status" && break
+		sleep 0.05
+	done
 	kill -INT "$pid"
-	run wait "$pid"
+	wait "$pid" || st=$?
 	exec 8>&-
-	[ "$status" -eq 130 ]
+	[ "$st" -eq 130 ]
 	grep -q "input ended before the scenario did" "$BATS_TEST_TMPDIR/out"
 }
