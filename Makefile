@@ -23,9 +23,9 @@ LIBA ?= lib/libktstr.a
 CC ?= cc
 CFLAGS ?= -O2 -g
 SANITIZE ?=
-PKGS := jansson libbpf libzstd libelf libcap
+PKGS := jansson libbpf libzstd libelf libcap libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lbpf -lzstd -lelf -lcap -lz)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lbpf -lzstd -lelf -lcap -lcrypto -lz)
 
 KT_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wshadow -Wformat=2 -Wno-format-nonliteral -Ilib -Ivmm -I$(O) \
@@ -65,6 +65,13 @@ $(O)/completions.h: $(COMPLETIONS) mk/embed.sh
 	sh mk/embed.sh $(COMPLETIONS) > $@
 
 $(O)/tools/ktstr.o: $(O)/completions.h
+
+# So is the kernel config fragment; its hash is part of every kernel cache key.
+$(O)/ktstr_kconfig.h: vmm/ktstr.kconfig mk/embed-text.sh
+	@mkdir -p $(@D)
+	sh mk/embed-text.sh ktstr_kconfig vmm/ktstr.kconfig > $@
+
+$(O)/lib/kconfig.o: $(O)/ktstr_kconfig.h
 
 $(TOOL_BINS): $(B)/%: $(O)/tools/%.o $(LIBA)
 	@mkdir -p $(@D)
