@@ -4,6 +4,7 @@
 #   make run      the main job: a short real run on this machine
 #   make check    all tests; the last line is "N passed, N failed, N skipped"
 #   make asan     build with ASan+UBSan into build/asan and run the tests with it
+#   make check-kernel  a real kernel build, sched_ext schedulers and a qemu boot (~30 min)
 #   make bench    benchmarks (bench/*), results on stdout
 #   make install  PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -43,7 +44,7 @@ COMPLETIONS := $(wildcard completions/*)
 MANPAGES := $(wildcard man/*.1 man/*.5)
 
 .DELETE_ON_ERROR:
-.PHONY: all deps run check unit asan bench install uninstall clean lint
+.PHONY: all deps run check check-kernel unit asan bench install uninstall clean lint
 
 all: deps $(TOOL_BINS) $(LIBA)
 
@@ -83,7 +84,10 @@ $(UNIT_BINS): $(O)/t/unit/%: $(O)/t/unit/%.o $(O)/t/unit/unit.o $(LIBA)
 unit: all $(UNIT_BINS)
 
 check: unit
-	@KTSTR_BIN=$(abspath $(B)) KTSTR_UNIT_DIR=$(abspath $(O)/t/unit) sh t/run $(T)
+	@KTSTR_BIN=$(abspath $(B)) KTSTR_UNIT_DIR=$(abspath $(O)/t/unit) bash t/run $(T)
+
+check-kernel: all
+	KTSTR_BIN=$(abspath $(B)) sh mk/check-kernel.sh
 
 run: all
 	$(B)/ktstr topo
