@@ -96,7 +96,7 @@ int kbuild_tree_version(const char *src, char *buf, size_t size)
 
 	if (paths_fmt(path, sizeof(path), "%s/Makefile", src) < 0)
 		return -ENAMETOOLONG;
-	/* the variables sit in the first lines; 64 KiB is plenty */
+	/* the variables sit in the first lines of a Makefile of some 60 KiB */
 	rc = file_read_alloc(path, 1 << 20, &text, NULL);
 	if (rc < 0)
 		return rc;

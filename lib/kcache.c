@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
+#include <fts.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,21 +33,20 @@ int kcache_key_check(const char *key, struct kt_diag *d)
 	return 0;
 }
 
-static uint64_t tree_bytes;
-
-static int add_size(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)path, (void)ftw;
-	if (type == FTW_F)
-		tree_bytes += (uint64_t)st->st_blocks * 512;
-	return 0;
-}
-
 static uint64_t dir_size(const char *dir)
 {
-	tree_bytes = 0;
-	nftw(dir, add_size, 16, FTW_PHYS);
-	return tree_bytes;
+	char *const paths[] = { (char *)dir, NULL };
+	uint64_t bytes = 0;
+	FTSENT *e;
+	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
+
+	if (!fts)
+		return 0;
+	while ((e = fts_read(fts)))
+		if (e->fts_info == FTS_F)
+			bytes += (uint64_t)e->fts_statp->st_blocks * 512;
+	fts_close(fts);
+	return bytes;
 }
 
 /* Fill image/created_s from metadata, or say why the entry is unusable. */
@@ -243,19 +242,34 @@ int kcache_hold_image(const char *image, int *fd)
 	return kcache_lock(root, "", real + rlen + 1, KLOCK_SHARED, fd);
 }
 
-static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st, (void)ftw;
-	if (type == FTW_DP)
-		return rmdir(path) < 0 ? -1 : 0;
-	return unlink(path) < 0 ? -1 : 0;
-}
-
 int kcache_rmtree(const char *path)
 {
-	if (nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	return 0;
+	char *const paths[] = { (char *)path, NULL };
+	FTSENT *e;
+	int rc = 0;
+	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
+
+	if (!fts)
+		return -errno;
+	while ((e = fts_read(fts))) {
+		switch (e->fts_info) {
+		case FTS_D:
+			break; /* removed on the way back up (FTS_DP) */
+		case FTS_DP:
+			if (rmdir(e->fts_accpath) < 0 && !rc)
+				rc = -errno;
+			break;
+		case FTS_NS:
+			if (e->fts_errno != ENOENT && !rc)
+				rc = -e->fts_errno;
+			break;
+		default:
+			if (unlink(e->fts_accpath) < 0 && errno != ENOENT && !rc)
+				rc = -errno;
+		}
+	}
+	fts_close(fts);
+	return rc;
 }
 
 int kcache_remove(const char *root, const char *key, int lock_fd)

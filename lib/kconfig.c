@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <ctype.h>
 #include <errno.h>
-#include <ftw.h>
+#include <fts.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,9 +229,6 @@ struct explain {
 	char selectors[256];
 };
 
-/* nftw gives no user pointer; the walk is single-threaded and short-lived. */
-static struct explain *cur_explain;
-
 static void append(char *buf, size_t size, const char *sep, const char *s, size_t len)
 {
 	size_t used = strlen(buf);
@@ -306,16 +303,23 @@ static void scan_kconfig_file(struct explain *e, const char *path)
 	free(text);
 }
 
-static int visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
+/* Every Kconfig* file of the tree, skipping .git and Documentation. */
+static void scan_tree(struct explain *e, const char *srctree)
 {
-	const char *base = path + ftw->base;
+	char *const paths[] = { (char *)srctree, NULL };
+	FTSENT *f;
+	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
 
-	(void)st;
-	if (type == FTW_D && (!strcmp(base, ".git") || !strcmp(base, "Documentation")))
-		return FTW_SKIP_SUBTREE;
-	if (type == FTW_F && !strncmp(base, "Kconfig", 7))
-		scan_kconfig_file(cur_explain, path);
-	return FTW_CONTINUE;
+	if (!fts)
+		return;
+	while ((f = fts_read(fts))) {
+		if (f->fts_info == FTS_D && f->fts_level > 0 &&
+		    (!strcmp(f->fts_name, ".git") || !strcmp(f->fts_name, "Documentation")))
+			fts_set(fts, f, FTS_SKIP);
+		else if (f->fts_info == FTS_F && !strncmp(f->fts_name, "Kconfig", 7))
+			scan_kconfig_file(e, f->fts_accpath);
+	}
+	fts_close(fts);
 }
 
 /* "A && (B || !C)" -> "A=y, B unset, C=m" from the final config. */
@@ -363,9 +367,7 @@ void kconfig_explain(const char *srctree, const char *config, const struct kconf
 	char now[512];
 	size_t i;
 
-	cur_explain = &e;
-	nftw(srctree, visit, 32, FTW_PHYS | FTW_ACTIONRETVAL);
-	cur_explain = NULL;
+	scan_tree(&e, srctree);
 	if (!e.defined)
 		snprintf(why, size, "not defined by this tree's Kconfig files");
 	else if (o->value && e.depends[0]) {
