@@ -53,7 +53,8 @@ setup() {
 	export KTSTR_CACHE_DIR=$BATS_TEST_TMPDIR/cache
 	export KTSTR_KERNEL_MIRROR
 	KTSTR_KERNEL_MIRROR=$(cat "$BATS_FILE_TMPDIR/mirror.url")
-	unset KTSTR_FAKE_UNMET KTSTR_FAKE_FAIL KTSTR_FAKE_BUILD_SECS KTSTR_FAKE_BUILD_LOG
+	unset KTSTR_FAKE_UNMET KTSTR_FAKE_FAIL KTSTR_FAKE_BUILD_SECS KTSTR_FAKE_BUILD_LOG \
+		KTSTR_FAKE_PIDFILE
 	SRC=$BATS_TEST_TMPDIR/linux
 	cp -r "$KTREE" "$SRC"
 }
@@ -169,7 +170,7 @@ key_of() {
 }
 
 @test "ktstr-kernel: two concurrent builds of one key build once; the second waits" {
-	export KTSTR_FAKE_BUILD_LOG=$BATS_TEST_TMPDIR/builds KTSTR_FAKE_BUILD_SECS=2
+	export KTSTR_FAKE_BUILD_LOG=$BATS_TEST_TMPDIR/builds KTSTR_FAKE_BUILD_SECS=3
 	ktstr-kernel build 6.12.8 >"$BATS_TEST_TMPDIR/a.out" 2>"$BATS_TEST_TMPDIR/a.err" &
 	a=$!
 	ktstr-kernel build 6.12.8 >"$BATS_TEST_TMPDIR/b.out" 2>"$BATS_TEST_TMPDIR/b.err" &
@@ -330,18 +331,21 @@ key_of() {
 }
 
 @test "ktstr-kernel: SIGTERM during a build stops make and leaves nothing behind" {
-	export KTSTR_FAKE_BUILD_SECS=30
+	export KTSTR_FAKE_BUILD_SECS=60 KTSTR_FAKE_PIDFILE=$BATS_TEST_TMPDIR/sleeper
 	ktstr-kernel build --source "$SRC" 2>"$BATS_TEST_TMPDIR/err" &
 	pid=$!
-	for _ in $(seq 50); do
-		pgrep -f "sleep 30" >/dev/null && break
+	for _ in $(seq 100); do
+		[ -s "$KTSTR_FAKE_PIDFILE" ] && break
 		sleep 0.1
 	done
+	sleeper=$(cat "$KTSTR_FAKE_PIDFILE")
+	kill -0 "$sleeper"
 	kill -TERM $pid
 	status=0
 	wait $pid || status=$?
 	[ "$status" -eq 130 ]
-	! pgrep -f "sleep 30" -P "$(pgrep -d, make || echo 1)" >/dev/null
+	# make and what it ran are gone too
+	! kill -0 "$sleeper" 2>/dev/null
 	[ -z "$(ls "$KTSTR_CACHE_DIR" | grep -v '^\.')" ]
 	[ -z "$(ls "$KTSTR_CACHE_DIR/.locks")" ]
 }
