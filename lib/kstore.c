@@ -14,7 +14,8 @@
 
 int kstore_begin(struct kstore *s, const char *root, const char *key)
 {
-	int rc;
+	char fresh[PATH_MAX];
+	int rc, fd;
 
 	memset(s, 0, sizeof(*s));
 	s->lock_fd = -1;
@@ -25,12 +26,30 @@ int kstore_begin(struct kstore *s, const char *root, const char *key)
 	rc = kcache_mkroot(root);
 	if (rc < 0)
 		return rc;
-	kcache_rmtree(s->tmp); /* a leftover of an earlier process with our pid */
-	if (mkdir(s->tmp, 0755) < 0)
+	/* a leftover of a dead process with our pid (in another pid namespace, maybe live) */
+	rc = klock_dir(s->tmp, KLOCK_TRY_EXCL, &fd);
+	if (rc == -EWOULDBLOCK)
+		return -EBUSY;
+	if (rc == 0) {
+		kcache_rmtree(s->tmp);
+		klock_release(fd);
+	}
+	/*
+	 * Made under another name and locked before it becomes ".tmp-*", so
+	 * kstore_sweep never sees it unlocked.
+	 */
+	if (paths_fmt(fresh, sizeof(fresh), "%s/.new-%s-%d", root, key, (int)getpid()) < 0)
+		return -ENAMETOOLONG;
+	kcache_rmtree(fresh);
+	if (mkdir(fresh, 0755) < 0)
 		return -errno;
-	rc = klock_dir(s->tmp, KLOCK_EXCL, &s->lock_fd);
+	rc = klock_dir(fresh, KLOCK_EXCL, &s->lock_fd);
+	if (rc == 0 && rename(fresh, s->tmp) < 0)
+		rc = -errno;
 	if (rc < 0) {
-		rmdir(s->tmp);
+		klock_release(s->lock_fd);
+		s->lock_fd = -1;
+		rmdir(fresh);
 		return rc;
 	}
 	return 0;
@@ -157,14 +176,19 @@ int kstore_sweep(const char *root)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
+	struct stat st;
 	int n = 0, fd;
 	DIR *d = opendir(root);
 
 	if (!d)
 		return 0;
 	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, ".tmp-", 5) ||
-		    paths_fmt(path, sizeof(path), "%s/%s", root, de->d_name) < 0)
+		if (paths_fmt(path, sizeof(path), "%s/%s", root, de->d_name) < 0)
+			continue;
+		/* ".new-*" lives for microseconds before it is locked and renamed */
+		if (strncmp(de->d_name, ".tmp-", 5) &&
+		    (strncmp(de->d_name, ".new-", 5) || stat(path, &st) < 0 ||
+		     time(NULL) - st.st_mtime < 60))
 			continue;
 		if (klock_dir(path, KLOCK_TRY_EXCL, &fd) < 0)
 			continue; /* a live writer holds it */

@@ -13,7 +13,8 @@
  *   kstore_commit(&s, meta);                   or kstore_abort(&s)
  *
  * A staging directory whose lock nobody holds is an orphan of a killed
- * writer; kstore_sweep() removes those.
+ * writer; kstore_sweep() removes those.  kstore_begin() is -EBUSY when a
+ * live writer with our pid (another pid namespace) holds our staging name.
  */
 #ifndef KTSTR_KSTORE_H
 #define KTSTR_KSTORE_H
