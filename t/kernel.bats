@@ -93,6 +93,13 @@ key_of() {
 	[ -z "$(ls "$KTSTR_CACHE_DIR/.locks")" ]
 }
 
+@test "ktstr-kernel: -j sets make's job count" {
+	export KTSTR_FAKE_BUILD_LOG=$BATS_TEST_TMPDIR/builds
+	run -0 --separate-stderr ktstr-kernel build -j 3 --source "$SRC"
+	jq -e '.jobs == 3' "$(dirname "$output")/metadata.json"
+	[[ "$stderr" == *"make -j3"* ]]
+}
+
 @test "ktstr-kernel: a clean git tree's key names its commit and a second build is a cache hit" {
 	git_tree
 	export KTSTR_FAKE_BUILD_LOG=$BATS_TEST_TMPDIR/builds
