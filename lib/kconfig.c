@@ -226,6 +226,7 @@ struct explain {
 	const char *sym; /* without CONFIG_ */
 	bool defined;
 	char depends[512];
+	char prompt_if[256]; /* the prompt is visible only under this condition */
 	char selectors[256];
 };
 
@@ -263,6 +264,25 @@ static bool word_is(const char *p, const char *w)
 	return !strncmp(p, w, n) && !is_symchar((unsigned char)p[n]);
 }
 
+/*
+ * Several "depends on" lines are and-ed; each keeps its own precedence in
+ * parentheses.  A trailing comment is dropped.
+ */
+static void add_condition(char *buf, size_t size, const char *expr, const char *end)
+{
+	const char *hash = memchr(expr, '#', (size_t)(end - expr));
+	char part[300];
+	int n;
+
+	if (hash)
+		end = hash;
+	while (end > expr && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	n = (int)(end - expr);
+	snprintf(part, sizeof(part), memchr(expr, '|', (size_t)n) ? "(%.*s)" : "%.*s", n, expr);
+	append(buf, size, " && ", part, strlen(part));
+}
+
 static void scan_kconfig_line(struct explain *e, const char *line, size_t len, char *current,
 			      size_t csize)
 {
@@ -281,13 +301,17 @@ static void scan_kconfig_line(struct explain *e, const char *line, size_t len, c
 		current[0] = '\0'; /* a top-level keyword ends the entry */
 		return;
 	}
-	if (!strcmp(current, e->sym) && (p = word_after(line, "depends"))) {
-		if ((p = word_after(p - 1, "on")) || (p = strstr(line, "on ")))
-			append(e->depends, sizeof(e->depends), " && ", p,
-			       (size_t)(line + len - p));
-	} else if (current[0] && (p = word_after(line, "select")) && word_is(p, e->sym)) {
-		append(e->selectors, sizeof(e->selectors), ", ", current, strlen(current));
+	if (strcmp(current, e->sym)) {
+		if (current[0] && (p = word_after(line, "select")) && word_is(p, e->sym))
+			append(e->selectors, sizeof(e->selectors), ", ", current, strlen(current));
+		return;
 	}
+	if ((p = word_after(line, "depends")) && (p = word_after(p, "on")))
+		add_condition(e->depends, sizeof(e->depends), p, line + len);
+	else if (((p = word_after(line, "bool")) || (p = word_after(line, "tristate")) ||
+		  (p = word_after(line, "prompt"))) &&
+		 *p == '"' && (p = strchr(p + 1, '"')) && (p = word_after(p + 1, "if")))
+		add_condition(e->prompt_if, sizeof(e->prompt_if), p, line + len);
 }
 
 static void scan_kconfig_file(struct explain *e, const char *path)
@@ -373,6 +397,10 @@ void kconfig_explain(const char *srctree, const char *config, const struct kconf
 	else if (o->value && e.depends[0]) {
 		describe_symbols(e.depends, config, now, sizeof(now));
 		snprintf(why, size, "depends on %s (now: %s)", e.depends, now);
+	} else if (e.prompt_if[0]) {
+		describe_symbols(e.prompt_if, config, now, sizeof(now));
+		snprintf(why, size, "can be chosen only if %s (now: %s); otherwise its default stands",
+			 e.prompt_if, now);
 	} else if (!o->value && e.selectors[0])
 		snprintf(why, size, "selected by %s", e.selectors);
 	else

@@ -100,6 +100,19 @@ static void test_explain_reads_the_trees_kconfig(void)
 	CHECK(strstr(why, "DEBUG_INFO_BTF unset") != NULL);
 	kconfig_explain("t/fixtures/kernel/linux", "", &nope, why, sizeof(why));
 	CHECK(strstr(why, "not defined") != NULL);
+	/* several depends lines keep their own precedence; comments go */
+	ext.name = "CONFIG_DEBUG_INFO_BTF";
+	kconfig_explain("t/fixtures/kernel/linux", "CONFIG_PAHOLE_VERSION=120\n", &ext, why,
+			sizeof(why));
+	CHECK(strstr(why, "depends on !DEBUG_INFO_SPLIT && (DEBUG_INFO_DWARF4 || PAHOLE_VERSION "
+			  ">= 121) (now:") != NULL);
+	CHECK(strstr(why, "PAHOLE_VERSION=120") != NULL);
+	CHECK(strstr(why, "pahole") != NULL);
+	/* an option whose prompt is hidden keeps its default */
+	nope.name = "CONFIG_VGA_CONSOLE";
+	nope.value = NULL;
+	kconfig_explain("t/fixtures/kernel/linux", "CONFIG_X86=y\n", &nope, why, sizeof(why));
+	CHECK(strstr(why, "only if (EXPERT || !X86) (now: EXPERT unset, X86=y)") != NULL);
 }
 
 static void test_value_lookup(void)
