@@ -4,6 +4,7 @@
 #   make run      the main job: a short real run on this machine
 #   make check    all tests; the last line is "N passed, N failed, N skipped"
 #   make asan     build with ASan+UBSan into build/asan and run the tests with it
+#   make check-kernel  a real kernel build, sched_ext schedulers and a qemu boot (~30 min)
 #   make bench    benchmarks (bench/*), results on stdout
 #   make install  PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -23,9 +24,9 @@ LIBA ?= lib/libktstr.a
 CC ?= cc
 CFLAGS ?= -O2 -g
 SANITIZE ?=
-PKGS := jansson libbpf libzstd libelf libcap
+PKGS := jansson libbpf libzstd libelf libcap libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lbpf -lzstd -lelf -lcap -lz)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lbpf -lzstd -lelf -lcap -lcrypto -lz)
 
 KT_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wshadow -Wformat=2 -Wno-format-nonliteral -Ilib -Ivmm -I$(O) \
@@ -43,7 +44,7 @@ COMPLETIONS := $(wildcard completions/*)
 MANPAGES := $(wildcard man/*.1 man/*.5)
 
 .DELETE_ON_ERROR:
-.PHONY: all deps run check unit asan bench install uninstall clean lint
+.PHONY: all deps run check check-kernel unit asan bench install uninstall clean lint
 
 all: deps $(TOOL_BINS) $(LIBA)
 
@@ -66,6 +67,13 @@ $(O)/completions.h: $(COMPLETIONS) mk/embed.sh
 
 $(O)/tools/ktstr.o: $(O)/completions.h
 
+# So is the kernel config fragment; its hash is part of every kernel cache key.
+$(O)/ktstr_kconfig.h: vmm/ktstr.kconfig mk/embed-text.sh
+	@mkdir -p $(@D)
+	sh mk/embed-text.sh ktstr_kconfig vmm/ktstr.kconfig > $@
+
+$(O)/lib/kconfig.o: $(O)/ktstr_kconfig.h
+
 $(TOOL_BINS): $(B)/%: $(O)/tools/%.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(KT_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(KT_LIBS)
@@ -77,6 +85,9 @@ unit: all $(UNIT_BINS)
 
 check: unit
 	@KTSTR_BIN=$(abspath $(B)) KTSTR_UNIT_DIR=$(abspath $(O)/t/unit) bash t/run $(T)
+
+check-kernel: all
+	KTSTR_BIN=$(abspath $(B)) sh mk/check-kernel.sh
 
 run: all
 	$(B)/ktstr topo

@@ -14,7 +14,8 @@ _ktstr_options() {
 	list) echo "--filter --json --help" ;;
 	topo) echo "--json --text --topology --help" ;;
 	cleanup) echo "--parent-cgroup --help" ;;
-	kernel) echo "list build clean resolve add --help" ;;
+	kernel) echo "list build clean resolve add --json --force --jobs --source --keep --vmlinux
+		--config --name --help" ;;
 	shell) echo "--kernel --topology -i --include-files --memory-mb --dmesg --exec
 		--no-perf-mode --cpu-cap --help" ;;
 	host-state) echo "capture compare --help" ;;
@@ -50,9 +51,29 @@ _ktstr() {
 		return ;;
 	--duration | --workers | --filter | --scenario | --settle | --spread-limit | --gap-limit-ms | \
 		--wake-p99-limit-us | --wake-cv-limit | --throughput-cv-limit | --min-iteration-rate | \
-		--topology | --memory-mb | --exec | --cpu-cap | --watch)
+		--topology | --memory-mb | --exec | --cpu-cap | --watch | --keep | --jobs | -j | --name)
+		return ;;
+	--source)
+		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+		return ;;
+	--vmlinux | --config)
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
 	esac
+	if [ "$cmd" = kernel ] && [ "$COMP_CWORD" -ge 3 ]; then
+		case "${COMP_WORDS[2]}" in
+		list) mapfile -t COMPREPLY < <(compgen -W "--json --help" -- "$cur") ;;
+		build) mapfile -t COMPREPLY < <(compgen -W "--force --jobs --source --help" -- "$cur") ;;
+		clean) mapfile -t COMPREPLY < <(compgen -W "--keep --force --help" -- "$cur") ;;
+		resolve) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
+		add)
+			case "$cur" in
+			-*) mapfile -t COMPREPLY < <(compgen -W "--vmlinux --config --name --force --help" -- "$cur") ;;
+			*) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
+			esac ;;
+		esac
+		return
+	fi
 	if [ "$cmd" = host-state ] && [ "$COMP_CWORD" -ge 3 ]; then
 		case "${COMP_WORDS[2]}" in
 		capture) mapfile -t COMPREPLY < <(compgen -W "-o --output --help" -- "$cur") ;;

@@ -14,6 +14,13 @@ var ktstr-options = [
 	&completions=[bash zsh fish elvish powershell]
 	&help=[run list topo cleanup kernel shell host-state locks completions help]
 ]
+var ktstr-kernel-options = [
+	&list=[--json --help]
+	&build=[--force --jobs --source --help]
+	&clean=[--keep --force --help]
+	&resolve=[]
+	&add=[--vmlinux --config --name --force --help]
+]
 
 set edit:completion:arg-completer[ktstr] = {|@words|
 	var n = (count $words)
@@ -26,8 +33,11 @@ set edit:completion:arg-completer[ktstr] = {|@words|
 		all $ktstr-work-types
 	} elif (eq $prev --flags) {
 		all $ktstr-flag-names
-	} elif (has-value [--junit --scenario-file --probe-stack -o --output -i --include-files --kernel --kernel-dir --parent-cgroup] $prev) {
+	} elif (has-value [--junit --scenario-file --probe-stack -o --output -i --include-files --kernel --kernel-dir --parent-cgroup --source --vmlinux --config] $prev) {
 		edit:complete-filename $words[-1]
+	} elif (and (eq $words[1] kernel) (> $n 3) (has-key $ktstr-kernel-options $words[2])) {
+		all $ktstr-kernel-options[$words[2]]
+		if (has-value [resolve add] $words[2]) { edit:complete-filename $words[-1] }
 	} elif (has-key $ktstr-options $words[1]) {
 		all $ktstr-options[$words[1]]
 	}

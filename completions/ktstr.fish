@@ -57,7 +57,19 @@ complete -c ktstr -n "__fish_seen_subcommand_from cleanup" -l parent-cgroup -r -
 complete -c ktstr -n "__fish_seen_subcommand_from locks" -l json -d 'JSON output'
 complete -c ktstr -n "__fish_seen_subcommand_from locks" -l watch -x -d 'redraw interval'
 # kernel, host-state, shell
-complete -c ktstr -n "__fish_seen_subcommand_from kernel" -a 'list build clean resolve add'
+set -l ktstr_kernel_cmds list build clean resolve add
+complete -c ktstr -n "__fish_seen_subcommand_from kernel; and not __fish_seen_subcommand_from $ktstr_kernel_cmds" -a "$ktstr_kernel_cmds"
+complete -c ktstr -n "__fish_seen_subcommand_from kernel; and __fish_seen_subcommand_from list" -l json -d 'one JSON object'
+complete -c ktstr -n "__fish_seen_subcommand_from kernel; and __fish_seen_subcommand_from build" -s f -l force -d 'build even when cached'
+complete -c ktstr -n "__fish_seen_subcommand_from kernel; and __fish_seen_subcommand_from build" -s j -l jobs -x -d 'make jobs'
+complete -c ktstr -n "__fish_seen_subcommand_from kernel; and __fish_seen_subcommand_from build" -l source -x -a '(__fish_complete_directories)' -d 'kernel source tree'
+complete -c ktstr -n "__fish_seen_subcommand_from kernel; and __fish_seen_subcommand_from clean" -l keep -x -d 'keep the N newest'
+complete -c ktstr -n "__fish_seen_subcommand_from kernel; and __fish_seen_subcommand_from clean" -s f -l force -d 'do not ask'
+complete -c ktstr -n "__fish_seen_subcommand_from kernel; and __fish_seen_subcommand_from resolve add" -F
+complete -c ktstr -n "__fish_seen_subcommand_from kernel; and __fish_seen_subcommand_from add" -l vmlinux -r -F -d 'vmlinux with symbols'
+complete -c ktstr -n "__fish_seen_subcommand_from kernel; and __fish_seen_subcommand_from add" -l config -r -F -d 'the kernel config'
+complete -c ktstr -n "__fish_seen_subcommand_from kernel; and __fish_seen_subcommand_from add" -l name -x -d 'cache key'
+complete -c ktstr -n "__fish_seen_subcommand_from kernel; and __fish_seen_subcommand_from add" -s f -l force -d 'replace an entry of that name'
 complete -c ktstr -n "__fish_seen_subcommand_from host-state" -a 'capture compare'
 complete -c ktstr -n "__fish_seen_subcommand_from host-state" -s o -l output -r -F -d 'snapshot file'
 complete -c ktstr -n "__fish_seen_subcommand_from shell" -l kernel -r -F -d 'kernel id or image'

@@ -24,6 +24,13 @@ Register-ArgumentCompleter -Native -CommandName ktstr -ScriptBlock {
 		'completions' = @('bash', 'zsh', 'fish', 'elvish', 'powershell')
 		'help'        = $commands
 	}
+	$kernelOptions = @{
+		'list'    = @('--json', '--help')
+		'build'   = @('--force', '--jobs', '--source', '--help')
+		'clean'   = @('--keep', '--force', '--help')
+		'resolve' = @()
+		'add'     = @('--vmlinux', '--config', '--name', '--force', '--help')
+	}
 
 	$words = @($commandAst.CommandElements | ForEach-Object { $_.ToString() })
 	if ($wordToComplete -ne '') { $words = $words[0..($words.Count - 2)] }
@@ -36,10 +43,13 @@ Register-ArgumentCompleter -Native -CommandName ktstr -ScriptBlock {
 		} elseif ($prev -eq '--flags') {
 			$candidates = $flagNames
 		} elseif (@('--junit', '--scenario-file', '--probe-stack', '-o', '--output', '-i',
-				'--include-files', '--kernel', '--kernel-dir', '--parent-cgroup') -contains $prev) {
+				'--include-files', '--kernel', '--kernel-dir', '--parent-cgroup', '--source', '--vmlinux',
+				'--config') -contains $prev) {
 			return Get-ChildItem -Path "$wordToComplete*" | ForEach-Object {
 				[System.Management.Automation.CompletionResult]::new($_.Name)
 			}
+		} elseif ($words[1] -eq 'kernel' -and $words.Count -ge 3 -and $kernelOptions.ContainsKey($words[2])) {
+			$candidates = $kernelOptions[$words[2]]
 		} else {
 			$candidates = $options[$words[1]]
 		}

@@ -67,7 +67,32 @@ _ktstr() {
 	cleanup)
 		_arguments '--parent-cgroup[clean one cgroup]:path:_files -/' '--help[show help]' ;;
 	kernel)
-		_arguments '1:subcommand:(list build clean resolve add)' '*:: :_files' ;;
+		if (( CURRENT == 2 )); then
+			_values 'kernel command' list build clean resolve add
+			return
+		fi
+		local sub=$words[2]
+		shift words
+		(( CURRENT-- ))
+		case $sub in
+		list)
+			_arguments '--json[one JSON object]' '--help[show help]' ;;
+		build)
+			_arguments '(-f --force)'{-f,--force}'[build even when cached]' \
+				'(-j --jobs)'{-j,--jobs}'[make jobs]:N' \
+				'--source[kernel source tree]:dir:_files -/' '--help[show help]' \
+				'1::version (6.12 or 6.12.8)' ;;
+		clean)
+			_arguments '--keep[keep the N newest]:N' '(-f --force)'{-f,--force}'[do not ask]' \
+				'--help[show help]' ;;
+		resolve)
+			_arguments '1:image, source dir, cache key or version:_files' ;;
+		add)
+			_arguments '--vmlinux[vmlinux with symbols]:file:_files' \
+				'--config[the kernel config]:file:_files' '--name[cache key]:name' \
+				'(-f --force)'{-f,--force}'[replace an entry of that name]' \
+				'--help[show help]' '1:image:_files' ;;
+		esac ;;
 	shell)
 		_arguments \
 			'--kernel[kernel image, source dir, version or cache key]:kernel:_files' \

@@ -1,12 +1,19 @@
 #!/bin/sh
 # Install the Debian packages ktstr needs to build and test.  Idempotent and
 # silent when everything is present; needs root only when something is missing.
+# With arguments, install those packages instead (make check-kernel does).
 set -u
 
-# build: compiler and libraries; tests: jq, bats, mandoc, xmllint, col, and the
-# shells whose completion scripts the tests parse.
+# build: compiler and libraries; tests: jq, bats, mandoc, xmllint, col, perl
+# (prove), and the shells whose completion scripts the tests parse.
 PKGS="build-essential pkg-config libjansson-dev libbpf-dev libelf-dev libzstd-dev
 libcap-dev jq bats mandoc libxml2-utils bsdextrautils perl zsh fish elvish"
+# kernels: curl, xz-utils and tar fetch and unpack them (python3 serves a fake
+# mirror in t/kernel.bats, git identifies source trees); bc, bison, flex,
+# libssl-dev (also libcrypto for SHA-256), dwarves (pahole, for BTF) and cpio
+# build them.
+PKGS="$PKGS curl xz-utils python3 git bc bison flex libssl-dev dwarves cpio"
+[ $# -gt 0 ] && PKGS="$*"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "make deps: not a Debian system; install the equivalents of: $(echo $PKGS)" >&2
