@@ -3,8 +3,10 @@
 # silent when everything is present; needs root only when something is missing.
 set -u
 
+# build: compiler and libraries; tests: jq, bats, mandoc, xmllint, col, and the
+# shells whose completion scripts the tests parse.
 PKGS="build-essential pkg-config libjansson-dev libbpf-dev libelf-dev libzstd-dev
-libcap-dev jq bats mandoc libxml2-utils"
+libcap-dev jq bats mandoc libxml2-utils bsdextrautils perl zsh fish elvish"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "make deps: not a Debian system; install the equivalents of: $(echo $PKGS)" >&2
