@@ -4,9 +4,11 @@
 set -u
 
 # build: compiler and libraries; tests: jq, bats, mandoc, xmllint, col, and the
-# shells whose completion scripts the tests parse.
+# shells whose completion scripts the tests parse; flock(1) and script(1) for
+# the lock tests.
 PKGS="build-essential pkg-config libjansson-dev libbpf-dev libelf-dev libzstd-dev
-libcap-dev jq bats mandoc libxml2-utils bsdextrautils perl zsh fish elvish"
+libcap-dev jq bats mandoc libxml2-utils bsdextrautils perl zsh fish elvish
+util-linux bsdutils"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "make deps: not a Debian system; install the equivalents of: $(echo $PKGS)" >&2
