@@ -170,7 +170,8 @@ static int emit_section(json_t *snap, const struct scan *sc, struct section *s)
 
 	if (!arr || json_object_set_new(snap, s->name, arr) < 0)
 		return -ENOMEM;
-	qsort(s->v, s->n, sizeof(*s->v), entry_cmp);
+	if (s->n) /* qsort(NULL, 0) is undefined */
+		qsort(s->v, s->n, sizeof(*s->v), entry_cmp);
 	for (i = 0; i < s->n; i++) {
 		row = row_json(sc, s->kind, &s->v[i]);
 		if (!row || json_array_append_new(arr, row) < 0)

@@ -45,6 +45,17 @@ wait_locked() {
 	return 1
 }
 
+# Wait until FILE has at least N lines (a background writer got going).
+wait_output() {
+	local i
+	for i in $(seq 200); do
+		[ "$(wc -l <"$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "$1 never reached $2 lines"
+	return 1
+}
+
 # flock_hold -x|-s FILE: a real flock(1) holder; sets HOLDER to its pid.
 flock_hold() {
 	flock "$1" "$2" sleep 600 >/dev/null 2>&1 3>&- &
@@ -171,9 +182,10 @@ release() {
 
 @test "ktstr-locks: it never creates, locks or deletes a lock file" {
 	touch "$KTSTR_LOCK_DIR/ktstr-llc-0.lock"
-	ktstr-locks --watch 20ms --json >/dev/null 3>&- &
+	ktstr-locks --watch 20ms --json >"$BATS_TEST_TMPDIR/out" 3>&- &
 	local watcher=$! i
 	echo "$watcher" >>"$PIDS"
+	wait_output "$BATS_TEST_TMPDIR/out" 1
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		flock -n -x "$KTSTR_LOCK_DIR/ktstr-llc-0.lock" true
 		[ "$(grep -Ec "FLOCK +ADVISORY +(READ|WRITE) +$watcher " /proc/locks)" -eq 0 ]
@@ -188,34 +200,45 @@ release() {
 @test "ktstr-locks: --watch 100ms --json emits one object per line until SIGINT, then exits 0" {
 	flock_hold -x "$KTSTR_LOCK_DIR/ktstr-llc-0.lock"
 	ktstr-locks --watch 100ms --json >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
-	local watcher=$! i
+	local watcher=$! rc=0
 	echo "$watcher" >>"$PIDS"
-	for i in $(seq 200); do
-		[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -ge 3 ] && break
-		sleep 0.05
-	done
+	wait_output "$BATS_TEST_TMPDIR/out" 3
 	kill -INT "$watcher"
-	run -0 wait "$watcher"
-	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -ge 3 ]
+	wait "$watcher" || rc=$? # not "run wait": a subshell cannot wait for our child
+	[ "$rc" -eq 0 ]
 	# every line is a whole compact object naming the holder
 	run -0 jq -c ".llcs[0].holders[0].pid == $HOLDER" "$BATS_TEST_TMPDIR/out"
+	[ "$(grep -c '^true$' <<<"$output")" -ge 3 ]
 	[ -z "$(grep -v '^true$' <<<"$output")" ]
 	[ ! -s "$BATS_TEST_TMPDIR/err" ]
 }
 
 @test "ktstr-locks: --watch redraws in place on a terminal" {
-	run -0 script -qec "timeout --preserve-status -s INT 2 $KTSTR_BIN/ktstr-locks --watch 50ms" /dev/null
-	[ "$(grep -o $'\e\\[2J' <<<"$output" | wc -l)" -ge 2 ]
-	[ "$(grep -c 'LLC locks:' <<<"$output")" -ge 2 ]
+	local kid i rc=0
+	# script(1) gives it a terminal; "exec" makes ktstr-locks script's own child
+	script -qec "exec $KTSTR_BIN/ktstr-locks --watch 50ms" /dev/null \
+		>"$BATS_TEST_TMPDIR/out" </dev/null 3>&- &
+	local term=$!
+	echo "$term" >>"$PIDS"
+	for i in $(seq 200); do
+		[ "$(grep -c 'LLC locks:' "$BATS_TEST_TMPDIR/out")" -ge 2 ] && break
+		sleep 0.1
+	done
+	kid=$(cat "/proc/$term/task/$term/children")
+	kill -INT $kid
+	wait "$term" || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(grep -o $'\e\\[2J' "$BATS_TEST_TMPDIR/out" | wc -l)" -ge 2 ]
 }
 
 @test "ktstr-locks: SIGTERM ends --watch as an interruption (130)" {
-	ktstr-locks --watch 50ms --json >/dev/null 3>&- &
-	local watcher=$!
+	ktstr-locks --watch 50ms --json >"$BATS_TEST_TMPDIR/out" 3>&- &
+	local watcher=$! rc=0
 	echo "$watcher" >>"$PIDS"
-	sleep 0.2
+	wait_output "$BATS_TEST_TMPDIR/out" 1
 	kill -TERM "$watcher"
-	run -130 wait "$watcher"
+	wait "$watcher" || rc=$?
+	[ "$rc" -eq 130 ]
 }
 
 @test "ktstr-locks: a holder is found through an overlay mount" {
