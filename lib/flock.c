@@ -155,32 +155,37 @@ static int open_existing(const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
+/* A new lock file; -EEXIST when someone made it first. */
+static int create_new(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+
+	if (fd < 0)
+		return -errno;
+	/* the umask must not lock other users out; a failure only costs them */
+	(void)fchmod(fd, 0666);
+	return fd;
+}
+
 static int open_lockfile(const char *path, const char *dir, struct kt_diag *d)
 {
 	struct stat st;
 	int fd = -ENOENT, tries;
 
-	for (tries = 0; tries < 4 && fd == -ENOENT; tries++) {
+	for (tries = 0; tries < 4; tries++) {
 		fd = open_existing(path);
 		if (fd != -ENOENT)
 			break;
-		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
-		if (fd >= 0) {
-			/* the umask must not lock other users out; failure only costs them */
-			(void)fchmod(fd, 0666);
+		fd = create_new(path);
+		/* raced with another creator, or just made a cache's .locks: open again */
+		if (fd != -EEXIST && !(fd == -ENOENT && make_locks_dir(dir) == 0))
 			break;
-		}
-		fd = -errno;
-		if (fd == -EEXIST) /* someone made it between our two opens */
-			fd = -ENOENT;
-		else if (fd == -ENOENT && make_locks_dir(dir) == 0)
-			fd = -ENOENT;
-		else if (fd == -ENOENT)
-			return kt_diag_set(d, ENOENT,
-					   "lock directory '%s' does not exist; create it or set "
-					   "KTSTR_LOCK_DIR",
-					   dir);
 	}
+	if (fd == -ENOENT)
+		return kt_diag_set(d, ENOENT,
+				   "lock directory '%s' does not exist; create it or set "
+				   "KTSTR_LOCK_DIR (KTSTR_CACHE_DIR for cache locks)",
+				   dir);
 	if (fd == -ELOOP)
 		return kt_diag_set(d, ELOOP, "lock file '%s' is a symbolic link; remove it", path);
 	if (fd < 0)

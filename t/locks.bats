@@ -28,9 +28,12 @@ teardown() {
 		kill "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done <"$PIDS"
-	if mountpoint -q "$BATS_TEST_TMPDIR/ov/mnt" 2>/dev/null; then
-		umount "$BATS_TEST_TMPDIR/ov/mnt"
-	fi
+	local m
+	for m in "$BATS_TEST_TMPDIR/ov/mnt" "$BATS_TEST_TMPDIR/ro"; do
+		if mountpoint -q "$m" 2>/dev/null; then
+			umount "$m"
+		fi
+	done
 	true
 }
 
@@ -251,6 +254,20 @@ release() {
 	KTSTR_LOCK_DIR=$BATS_TEST_TMPDIR/ov/mnt flock_hold -x "$BATS_TEST_TMPDIR/ov/mnt/ktstr-llc-0.lock"
 	KTSTR_LOCK_DIR=$BATS_TEST_TMPDIR/ov/mnt run -0 ktstr-locks --json
 	[ "$(jq '.llcs[0].holders[0].pid' <<<"$output")" -eq "$HOLDER" ]
+}
+
+@test "reserve: lock files we may not write are locked through a read-only descriptor" {
+	require_root
+	mkdir -p "$BATS_TEST_TMPDIR/rw" "$BATS_TEST_TMPDIR/ro"
+	touch "$BATS_TEST_TMPDIR/rw/ktstr-llc-0.lock" "$BATS_TEST_TMPDIR/rw/ktstr-llc-1.lock"
+	mount --bind "$BATS_TEST_TMPDIR/rw" "$BATS_TEST_TMPDIR/ro" || skip "cannot bind-mount here"
+	mount -o remount,bind,ro "$BATS_TEST_TMPDIR/ro" || skip "cannot make a read-only bind mount"
+	KTSTR_LOCK_DIR=$BATS_TEST_TMPDIR/ro reserve_hold "$BATS_TEST_TMPDIR/a"
+	local first=$HOLDER
+	# the lock is real: a peer through the writable path is kept out
+	KTSTR_LOCK_DIR=$BATS_TEST_TMPDIR/rw run -3 --separate-stderr reserve
+	[[ "$stderr" == *"held by pid $first "* ]]
+	release "$first"
 }
 
 @test "ktstr locks: the dispatcher runs ktstr-locks" {
