@@ -213,7 +213,7 @@ static int check_size(const struct census *cs, const struct cpulist *allowed,
 	}
 	if (target > now)
 		return kt_diag_set(d, EBUSY, "only %u of %u %s are free", now, all,
-				   unit_name(unit, all));
+				   unit_name(unit, 2));
 	return 0;
 }
 

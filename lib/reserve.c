@@ -328,8 +328,8 @@ static int give_up(const struct topo *t, const struct cpulist *allowed, const st
 	want_text(w, what, sizeof(what));
 	describe_blockers(t, allowed, w->mode, who, sizeof(who));
 	return kt_diag_set(d, EBUSY,
-			   "cannot reserve %s: %s; %s; gave up after %.1f s (lock timeout %.1f s); "
-			   "'ktstr locks' lists every reservation",
+			   "cannot reserve %s: %s; %s; gave up after %.1f s; raise --lock-timeout "
+			   "(now %.1f s) to wait longer, 'ktstr locks' lists every reservation",
 			   what, why, who, (double)waited_ns / 1e9, (double)c->timeout_ns / 1e9);
 }
 

@@ -339,6 +339,21 @@ release() {
 	release "$first"
 }
 
+@test "reserve: per-CPU reservations share an LLC but never a CPU" {
+	reserve_hold "$BATS_TEST_TMPDIR/a" --cpus 3
+	local first=$HOLDER
+	reserve_hold "$BATS_TEST_TMPDIR/b" --cpus 3
+	[ "$(jq -c '[.mode, .cpus]' "$BATS_TEST_TMPDIR/a")" = '["cpus",[2,3,6]]' ]
+	[ "$(jq -c .cpus "$BATS_TEST_TMPDIR/b")" = "[0,1,7]" ]
+	run -0 ktstr-locks --json
+	[ "$(jq -c '[.cpus[] | [.cpu, .holders[0].mode]]' <<<"$output")" = \
+		'[[0,"exclusive"],[1,"exclusive"],[2,"exclusive"],[3,"exclusive"],[6,"exclusive"],[7,"exclusive"]]' ]
+	run -3 --separate-stderr reserve --cpus 3
+	[[ "$stderr" == *"only 2 of 8 CPUs are free"* ]]
+	release "$HOLDER"
+	release "$first"
+}
+
 @test "reserve: a killed holder's reservation goes with it" {
 	reserve_hold "$BATS_TEST_TMPDIR/a"
 	kill -KILL "$HOLDER"
