@@ -15,7 +15,10 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-bench-locks.XXXXXX")
 pids=()
 cleanup() {
 	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null || true # set -e must not cut the cleanup short
+		wait "$p" 2>/dev/null || true
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
