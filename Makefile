@@ -11,7 +11,8 @@
 #
 # Everything is found by wildcard: tools/<name>.c becomes bin/<name>,
 # lib/*.c and vmm/*.c go into the library, t/unit/test_<mod>.c into a unit
-# test, t/*.bats into the CLI tests, man/*.[15] into the man pages.
+# test, t/helpers/<name>.c into a helper program for the CLI tests, t/*.bats
+# into the CLI tests, man/*.[15] into the man pages.
 
 VERSION := $(shell cat VERSION)
 PREFIX ?= /usr/local
@@ -40,6 +41,8 @@ TOOLS := $(patsubst tools/%.c,%,$(wildcard tools/*.c))
 TOOL_BINS := $(TOOLS:%=$(B)/%)
 UNIT_SRC := $(wildcard t/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRC:%.c=$(O)/%)
+HELPER_SRC := $(wildcard t/helpers/*.c)
+HELPER_BINS := $(HELPER_SRC:%.c=$(O)/%)
 COMPLETIONS := $(wildcard completions/*)
 MANPAGES := $(wildcard man/*.1 man/*.5)
 
@@ -81,10 +84,15 @@ $(TOOL_BINS): $(B)/%: $(O)/tools/%.o $(LIBA)
 $(UNIT_BINS): $(O)/t/unit/%: $(O)/t/unit/%.o $(O)/t/unit/unit.o $(LIBA)
 	$(CC) $(KT_LDFLAGS) $(LDFLAGS) -o $@ $^ $(KT_LIBS)
 
-unit: all $(UNIT_BINS)
+# Helper programs the CLI tests drive (t/helpers/<name>.c -> $(O)/t/helpers/<name>).
+$(HELPER_BINS): $(O)/t/helpers/%: $(O)/t/helpers/%.o $(LIBA)
+	$(CC) $(KT_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(KT_LIBS)
+
+unit: all $(UNIT_BINS) $(HELPER_BINS)
 
 check: unit
-	@KTSTR_BIN=$(abspath $(B)) KTSTR_UNIT_DIR=$(abspath $(O)/t/unit) bash t/run $(T)
+	@KTSTR_BIN=$(abspath $(B)) KTSTR_UNIT_DIR=$(abspath $(O)/t/unit) \
+		KTSTR_HELPER_DIR=$(abspath $(O)/t/helpers) bash t/run $(T)
 
 check-kernel: all
 	KTSTR_BIN=$(abspath $(B)) sh mk/check-kernel.sh
@@ -123,4 +131,5 @@ uninstall:
 clean:
 	rm -rf build bin $(LIBA)
 
--include $(LIB_OBJ:.o=.d) $(TOOLS:%=$(O)/tools/%.d) $(UNIT_SRC:%.c=$(O)/%.d)
+-include $(LIB_OBJ:.o=.d) $(TOOLS:%=$(O)/tools/%.d) $(UNIT_SRC:%.c=$(O)/%.d) \
+	$(HELPER_SRC:%.c=$(O)/%.d)

@@ -13,6 +13,8 @@ libcap-dev jq bats mandoc libxml2-utils bsdextrautils perl zsh fish elvish"
 # libssl-dev (also libcrypto for SHA-256), dwarves (pahole, for BTF) and cpio
 # build them.
 PKGS="$PKGS curl xz-utils python3 git bc bison flex libssl-dev dwarves cpio"
+# flock(1) and script(1) for the lock tests
+PKGS="$PKGS util-linux bsdutils"
 [ $# -gt 0 ] && PKGS="$*"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

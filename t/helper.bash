@@ -3,13 +3,15 @@
 #   bats_require_minimum_version 1.5.0
 #
 # Binaries come from $KTSTR_BIN (make check sets it; ASan builds point it at
-# build/asan/bin).  Tests that need privileges or hardware call require_*,
+# build/asan/bin), test helper programs from $KTSTR_HELPER_DIR.  Tests that need privileges or hardware call require_*,
 # which skips with the reason when it is missing.
 
 KTSTR_BIN=${KTSTR_BIN:-$BATS_TEST_DIRNAME/../bin}
 PATH=$KTSTR_BIN:$PATH
 FIXTURES=$BATS_TEST_DIRNAME/fixtures
-export PATH FIXTURES
+# Programs built from t/helpers/ (make check sets this; ASan builds have their own).
+HELPERS=${KTSTR_HELPER_DIR:-$BATS_TEST_DIRNAME/../build/t/helpers}
+export PATH FIXTURES HELPERS
 
 require_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root"

@@ -126,3 +126,10 @@ fixture_case() {
 	run bash -c 'ktstr-topo --topology 1,64,8,2 | head -c 10 >/dev/null; echo "${PIPESTATUS[0]}"'
 	[ "$output" = 0 ] || [ "$output" = 130 ]
 }
+
+@test "ktstr-topo: a four-node ring keeps each node's own distance row" {
+	fixture_case numa-4node
+	KTSTR_SYSFS_ROOT=$FIXTURES/topo/numa-4node/sys run -0 --separate-stderr ktstr-topo
+	[ "$(jq -c '.distances[1]' <<<"$output")" = "[16,10,12,22]" ]
+	[ "$(jq -c '[.llcs[] | .node]' <<<"$output")" = "[0,0,1,1,2,2,3,3]" ]
+}
