@@ -180,6 +180,13 @@ int hst_file_decompress(const void *in, size_t inlen, size_t max_out, char **out
 	if (inlen < 4 || memcmp(in, zstd_magic, 4))
 		return kt_diag_set(d, EINVAL, "not a zstd file (a snapshot starts with the zstd "
 					      "magic bytes 28 b5 2f fd)");
+	/* a frame that declares its size gives a bomb away before any work */
+	left = ZSTD_getFrameContentSize(in, inlen);
+	if (left != ZSTD_CONTENTSIZE_UNKNOWN && left != ZSTD_CONTENTSIZE_ERROR && left > max_out)
+		return kt_diag_set(d, EFBIG, "decompresses to more than %zu MiB; not a snapshot, "
+					     "or a decompression bomb",
+				   max_out >> 20);
+	left = 1;
 	if (!(dctx = ZSTD_createDCtx()))
 		return kt_diag_set(d, ENOMEM, "out of memory");
 	for (;;) {
