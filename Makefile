@@ -10,7 +10,9 @@
 #
 # Everything is found by wildcard: tools/<name>.c becomes bin/<name>,
 # lib/*.c and vmm/*.c go into the library, t/unit/test_<mod>.c into a unit
-# test, t/*.bats into the CLI tests, man/*.[15] into the man pages.
+# test, t/helpers/<name>.c into a test helper program ($KTSTR_HELPER_DIR in
+# tests and benchmarks), t/*.bats into the CLI tests, man/*.[15] into the
+# man pages.
 
 VERSION := $(shell cat VERSION)
 PREFIX ?= /usr/local
@@ -39,6 +41,8 @@ TOOLS := $(patsubst tools/%.c,%,$(wildcard tools/*.c))
 TOOL_BINS := $(TOOLS:%=$(B)/%)
 UNIT_SRC := $(wildcard t/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRC:%.c=$(O)/%)
+HELPER_SRC := $(wildcard t/helpers/*.c)
+HELPER_BINS := $(HELPER_SRC:%.c=$(O)/%)
 COMPLETIONS := $(wildcard completions/*)
 MANPAGES := $(wildcard man/*.1 man/*.5)
 
@@ -73,10 +77,16 @@ $(TOOL_BINS): $(B)/%: $(O)/tools/%.o $(LIBA)
 $(UNIT_BINS): $(O)/t/unit/%: $(O)/t/unit/%.o $(O)/t/unit/unit.o $(LIBA)
 	$(CC) $(KT_LDFLAGS) $(LDFLAGS) -o $@ $^ $(KT_LIBS)
 
-unit: all $(UNIT_BINS)
+# Helpers are small stand-alone programs (threads, busy loops) that tests drive.
+$(HELPER_BINS): $(O)/t/helpers/%: t/helpers/%.c
+	@mkdir -p $(@D)
+	$(CC) $(KT_CFLAGS) $(CFLAGS) $(KT_LDFLAGS) $(LDFLAGS) -o $@ $< -lpthread
+
+unit: all $(UNIT_BINS) $(HELPER_BINS)
 
 check: unit
-	@KTSTR_BIN=$(abspath $(B)) KTSTR_UNIT_DIR=$(abspath $(O)/t/unit) sh t/run $(T)
+	@KTSTR_BIN=$(abspath $(B)) KTSTR_UNIT_DIR=$(abspath $(O)/t/unit) \
+		KTSTR_HELPER_DIR=$(abspath $(O)/t/helpers) sh t/run $(T)
 
 run: all
 	$(B)/ktstr topo
@@ -86,8 +96,9 @@ asan:
 		CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" check
 
-bench: all
-	@for b in bench/*.sh; do [ -x "$$b" ] || continue; echo "== $$b"; KTSTR_BIN=$(abspath $(B)) "$$b" || exit 1; done
+bench: all $(HELPER_BINS)
+	@for b in bench/*.sh; do [ -x "$$b" ] || continue; echo "== $$b"; \
+		KTSTR_BIN=$(abspath $(B)) KTSTR_HELPER_DIR=$(abspath $(O)/t/helpers) "$$b" || exit 1; done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

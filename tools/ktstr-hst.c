@@ -28,10 +28,11 @@
 static int cmd_capture(int argc, char **argv);
 static int cmd_compare(int argc, char **argv);
 
+/* As the man page's SYNOPSIS; t/docs.bats keeps them equal. */
 static const char usage_capture[] = "usage: ktstr-hst capture -o FILE\n";
 static const char usage_compare[] =
-	"usage: ktstr-hst compare BASELINE CANDIDATE [--group-by KEY] [--cgroup-flatten GLOB]...\n"
-	"                 [--metric NAME]... [--top N] [--min-delta X[%]] [--all] [--json]\n"
+	"usage: ktstr-hst compare BASELINE CANDIDATE [--group-by KEY] [--cgroup-flatten GLOB] ...\n"
+	"                 [--metric NAME] ... [--top N] [--min-delta X[%]] [--all] [--json]\n"
 	"                 [--fail-on-change]\n";
 
 struct subcommand {
@@ -71,19 +72,29 @@ static const struct subcommand subcommands[] = {
 
 #define NSUB (sizeof(subcommands) / sizeof(subcommands[0]))
 
-static const char usage_top[] = "usage: ktstr-hst capture -o FILE\n"
-				"       ktstr-hst compare BASELINE CANDIDATE [options]\n";
+/* Every subcommand's usage, from the table, as vmctl prints it. */
+static const char *usage_top(void)
+{
+	static char buf[1024];
+	size_t i, n = 0;
+
+	if (buf[0])
+		return buf;
+	for (i = 0; i < NSUB; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? "       " : "",
+				      subcommands[i].usage + (i ? strlen("usage: ") : 0));
+	return buf;
+}
 
 static void print_help(void)
 {
 	size_t i;
 
-	printf("%s\nHost-state snapshots: per-thread scheduler, memory and I/O counters.\n\n"
-	       "commands:\n",
-	       usage_top);
+	printf("%s\nHost-state snapshots: per-thread scheduler, memory and I/O counters.\n",
+	       usage_top());
 	for (i = 0; i < NSUB; i++)
-		printf("  %-9s %s\n", subcommands[i].name, subcommands[i].summary);
-	printf("\n'ktstr-hst <command> --help' shows a command's options.  See ktstr-hst(1).\n");
+		printf("\n%s: %s\n\n%s", subcommands[i].name, subcommands[i].summary,
+		       strstr(subcommands[i].help, "\n\n") + 2);
 }
 
 /* ---- capture ---- */
@@ -96,16 +107,17 @@ static int sink_write(void *arg, const void *buf, size_t len, struct kt_diag *d)
 /* Say which files could not be read: those fields are null, and why matters. */
 static void warn_unreadable(const struct hst_capture_stats *st)
 {
+	bool denied;
 	int k, e;
 
 	for (k = 0; k < HST_NFILES; k++) {
 		if (!st->unreadable[k])
 			continue;
 		e = st->unreadable_errno[k];
-		kt_warnc(e, (e == EACCES || e == EPERM) && geteuid() ? "run as root to read them"
-								    : NULL,
-			 "%s of %zu thread(s) recorded as null: cannot read it",
-			 hst_file_kind_name(k), st->unreadable[k]);
+		denied = (e == EACCES || e == EPERM) && geteuid() != 0;
+		kt_warnc(e, denied ? "recorded as null; run as root to read them" : "recorded as null",
+			 "cannot read '%s' of %zu thread(s)", hst_file_kind_name(k),
+			 st->unreadable[k]);
 	}
 }
 
@@ -390,9 +402,9 @@ static int unknown_subcommand(const char *name)
 		names[i] = subcommands[i].name;
 	hint = suggest_closest(name, names, NSUB);
 	if (hint)
-		return cli_usage_error(usage_top, "unknown command '%s'; did you mean '%s'?", name,
+		return cli_usage_error(usage_top(), "unknown command '%s'; did you mean '%s'?", name,
 				       hint);
-	return cli_usage_error(usage_top, "unknown command '%s'", name);
+	return cli_usage_error(usage_top(), "unknown command '%s'", name);
 }
 
 int main(int argc, char **argv)
@@ -401,7 +413,7 @@ int main(int argc, char **argv)
 
 	kt_set_progname(argv[0]);
 	if (argc < 2)
-		return cli_usage_error(usage_top, "no command given: capture or compare");
+		return cli_usage_error(usage_top(), "no command given: capture or compare");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		print_help();
 		return kt_finish_stdout(KT_EXIT_OK);
@@ -411,7 +423,7 @@ int main(int argc, char **argv)
 		return kt_finish_stdout(KT_EXIT_OK);
 	}
 	if (argv[1][0] == '-')
-		return cli_usage_error(usage_top, "unknown option '%s'", argv[1]);
+		return cli_usage_error(usage_top(), "unknown option '%s'", argv[1]);
 	for (i = 0; i < NSUB; i++)
 		if (!strcmp(argv[1], subcommands[i].name))
 			return kt_finish_stdout(subcommands[i].run(argc - 1, argv + 1));
