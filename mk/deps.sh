@@ -6,6 +6,9 @@ set -u
 PKGS="build-essential pkg-config libjansson-dev libbpf-dev libelf-dev libzstd-dev
 libcap-dev jq bats mandoc libxml2-utils"
 
+# ktstr-hst: ps for bench/hst-capture.sh, the zstd tool for t/hst.bats
+PKGS="$PKGS procps zstd"
+
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "make deps: not a Debian system; install the equivalents of: $(echo $PKGS)" >&2
 	exit 0
