@@ -86,7 +86,7 @@ unit: all $(UNIT_BINS) $(HELPER_BINS)
 
 check: unit
 	@KTSTR_BIN=$(abspath $(B)) KTSTR_UNIT_DIR=$(abspath $(O)/t/unit) \
-		KTSTR_HELPER_DIR=$(abspath $(O)/t/helpers) sh t/run $(T)
+		KTSTR_HELPER_DIR=$(abspath $(O)/t/helpers) bash t/run $(T)
 
 run: all
 	$(B)/ktstr topo

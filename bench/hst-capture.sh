@@ -65,7 +65,7 @@ workers=$(zstd -dc "$tmp/s.hst.zst" | jq '.counts.workers')
 ps_threads=$(($(wc -l <"$tmp/ps.out") - 1))
 awk -v c="$cap_us" -v p="$ps_us" -v n="$runs" -v ct="$cap_threads" -v pt="$ps_threads" \
 	-v w="$workers" -v sz="$(stat -c %s "$tmp/s.hst.zst")" -v cpus="$(nproc)" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
-	printf "threads: capture %d, ps %d (%d CPUs, load %s, %d workers)\n", ct, pt, cpus, load, w
+	printf "threads: capture %d, ps %d; %d CPUs, load %s, capture workers %d\n", ct, pt, cpus, load, w
 	printf "median of %d runs: ktstr-hst capture %.1f ms, ps %.1f ms\n", n, c / 1000, p / 1000
 	printf "ratio capture/ps: %.2f; snapshot %.0f KiB\n", c / p, sz / 1024
 }'

@@ -11,9 +11,9 @@
  *   0; -EINTR when the stop flag was raised; other -errno with the diag set
  *   (the proc root cannot be read, out of memory, the sink failed).
  *
- * A listing pass collects every (tgid, tid) first; then one worker per
- * online CPU (at most HST_CAPTURE_MAX_WORKERS, fewer for small hosts) reads
- * a contiguous slice of that list with hst_reader_thread() (hst_thread.h
+ * A listing pass collects every (tgid, tid) first; then one or more workers
+ * (one per 8 online CPUs by default, at most HST_CAPTURE_MAX_WORKERS) read
+ * a contiguous slice of that list each with hst_reader_thread() (hst_thread.h
  * says what is read and how missing data stays null), and the slices are
  * joined in order: threads by tgid, then tid.  The snapshot is built in
  * memory (about 1.3 KiB of JSON per thread) and goes to the sink in one
@@ -33,6 +33,7 @@
 
 struct hst_capture_opts {
 	const char *proc_root, *sysfs_root, *cgroup_root;
+	size_t workers; /* 0: one per 8 online CPUs (see hst_capture.c) */
 };
 
 struct hst_sink {

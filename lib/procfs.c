@@ -209,22 +209,49 @@ static int next_kv(char **cur, char **key, char **value)
 	return 1;
 }
 
+/*
+ * The value of the line "key:\tvalue", trimmed: its start, and its end in
+ * *end; NULL if there is no such line.  status has some 55 lines and we want
+ * three: searching for them beats splitting every line, for every thread.
+ */
+static char *find_value(char *buf, const char *key, char **end)
+{
+	size_t n = strlen(key);
+	char *p = buf, *v, *e;
+
+	while ((p = strstr(p, key))) {
+		if ((p == buf || p[-1] == '\n') && p[n] == ':')
+			break;
+		p += n;
+	}
+	if (!p)
+		return NULL;
+	for (v = p + n + 1; *v == ' ' || *v == '\t'; v++)
+		;
+	e = strchrnul(v, '\n');
+	while (e > v && is_space(e[-1]))
+		e--;
+	*end = e;
+	return v;
+}
+
 void procfs_parse_status(char *buf, struct procfs_status *st)
 {
-	char *cur = buf, *key, *val;
+	static const char *const keys[3] = {
+		"Cpus_allowed_list", "voluntary_ctxt_switches", "nonvoluntary_ctxt_switches",
+	};
+	char *v[3], *e[3];
+	int i;
 
-	st->voluntary_csw = st->nonvoluntary_csw = PROCFS_NONE;
-	st->cpus_allowed = NULL;
-	while (next_kv(&cur, &key, &val)) {
-		if (!val)
-			continue;
-		if (!strcmp(key, "voluntary_ctxt_switches"))
-			st->voluntary_csw = to_u64(val);
-		else if (!strcmp(key, "nonvoluntary_ctxt_switches"))
-			st->nonvoluntary_csw = to_u64(val);
-		else if (!strcmp(key, "Cpus_allowed_list"))
-			st->cpus_allowed = val;
-	}
+	/* find all three before cutting any: a NUL would stop the next search */
+	for (i = 0; i < 3; i++)
+		v[i] = find_value(buf, keys[i], &e[i]);
+	for (i = 0; i < 3; i++)
+		if (v[i])
+			*e[i] = '\0';
+	st->cpus_allowed = v[0];
+	st->voluntary_csw = v[1] ? to_u64(v[1]) : PROCFS_NONE;
+	st->nonvoluntary_csw = v[2] ? to_u64(v[2]) : PROCFS_NONE;
 }
 
 void procfs_parse_io(char *buf, struct procfs_io *io)

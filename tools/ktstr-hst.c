@@ -123,7 +123,7 @@ static void warn_unreadable(const struct hst_capture_stats *st)
 
 static int capture_run(const char *path)
 {
-	struct hst_capture_opts o = { paths_proc(), paths_sysfs(), paths_cgroup() };
+	struct hst_capture_opts o = { paths_proc(), paths_sysfs(), paths_cgroup(), 0 };
 	struct hst_capture_stats st;
 	struct hst_file_out out;
 	struct hst_sink sink = { sink_write, &out };

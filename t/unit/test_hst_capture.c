@@ -38,10 +38,10 @@ static int mem_write(void *arg, const void *buf, size_t len, struct kt_diag *d)
 	return 0;
 }
 
-static json_t *capture(const char *proc, const char *sys, const char *cg,
+static json_t *capture(const char *proc, const char *sys, const char *cg, size_t workers,
 		       struct hst_capture_stats *st, int *rc)
 {
-	struct hst_capture_opts o = { proc, sys, cg };
+	struct hst_capture_opts o = { proc, sys, cg, workers };
 	struct mem m = { NULL, 0 };
 	struct hst_sink sink = { mem_write, &m };
 	struct kt_diag d;
@@ -76,7 +76,7 @@ static void test_fixture_damaged(void)
 	json_t *j, *t;
 	int rc;
 
-	j = capture(FX "damaged/proc", FX "damaged/sys", FX "damaged/cgroup", &st, &rc);
+	j = capture(FX "damaged/proc", FX "damaged/sys", FX "damaged/cgroup", 0, &st, &rc);
 	CHECK(rc == 0 && j);
 	CHECK(st.threads == 2 && st.vanished_threads == 1 && st.vanished_processes == 1);
 	CHECK(st.unreadable[HST_F_IO] == 2 && st.unreadable_errno[HST_F_IO] == ENOENT);
@@ -102,7 +102,7 @@ static void test_fixture_unified(void)
 	json_t *j, *t, *cg;
 	int rc;
 
-	j = capture(FX "unified/proc", FX "unified/sys", FX "unified/cgroup", &st, &rc);
+	j = capture(FX "unified/proc", FX "unified/sys", FX "unified/cgroup", 0, &st, &rc);
 	CHECK(rc == 0 && j);
 	t = thread(j, 10);
 	CHECK(t && !strcmp(json_string_value(json_object_get(t, "cgroup")), "/work/a"));
@@ -143,7 +143,8 @@ static void test_live_proc(void)
 	for (i = 0; i < N && pthread_create(&th[i], &at, idle, NULL) == 0; i++)
 		started++;
 	CHECK(started == N);
-	j = capture("/proc", "/sys", "/sys/fs/cgroup", &st, &rc);
+	/* three workers: the slices must join in order, each thread once */
+	j = capture("/proc", "/sys", "/sys/fs/cgroup", 3, &st, &rc);
 	CHECK(rc == 0 && j);
 	json_array_foreach(json_object_get(j, "threads"), i, t) {
 		if (num(t, "tgid") < last_tgid ||
@@ -155,7 +156,7 @@ static void test_live_proc(void)
 	}
 	CHECK(ordered);
 	CHECK(ours == N + 1);
-	CHECK(st.workers >= 1 && st.workers <= HST_CAPTURE_MAX_WORKERS);
+	CHECK(st.workers == 3);
 	t = thread(j, (json_int_t)syscall(SYS_gettid));
 	CHECK(t && !strcmp(json_string_value(json_object_get(t, "comm")), "test_hst_captur"));
 	CHECK(t && num(t, "run_time_ns") > 0 && num(t, "minflt") > 0);
@@ -174,7 +175,7 @@ static void test_stop_flag(void)
 	int rc;
 
 	kt_stop_request(SIGINT);
-	CHECK(capture(FX "unified/proc", FX "unified/sys", FX "unified/cgroup", &st, &rc) == NULL);
+	CHECK(capture(FX "unified/proc", FX "unified/sys", FX "unified/cgroup", 0, &st, &rc) == NULL);
 	CHECK(rc == -EINTR);
 }
 
