@@ -72,11 +72,12 @@ static int list_ids(struct plan *p, int dirfd)
 			    parse_u64(e->d_name, 1, UINT32_MAX, &v, NULL) < 0)
 				continue;
 			if (p->nids == p->capids) {
-				ids = realloc(p->ids, (p->capids ? p->capids * 2 : 512) * sizeof(*ids));
-				if (!ids)
+				size_t cap = p->capids ? p->capids * 2 : 512;
+
+				if (!(ids = realloc(p->ids, cap * sizeof(*ids))))
 					return -ENOMEM;
 				p->ids = ids;
-				p->capids = p->capids ? p->capids * 2 : 512;
+				p->capids = cap;
 			}
 			p->ids[p->nids++] = (uint32_t)v;
 		}
@@ -109,8 +110,7 @@ static int read_pcomm(struct plan *p, int tgfd, struct procfs_buf *b)
 		return -1;
 	if (b->data[n - 1] == '\n')
 		b->data[--n] = '\0';
-	return strtab_add(&p->pcomms, b->data, (size_t)n) < 0 ? -ENOMEM : 0 +
-		strtab_find(&p->pcomms, b->data, (size_t)n);
+	return strtab_add(&p->pcomms, b->data, (size_t)n); /* the index, or -ENOMEM */
 }
 
 /* Add one process's threads to the plan; a process that is gone adds none. */
@@ -412,8 +412,9 @@ int hst_capture_run(const struct hst_capture_opts *o, const struct hst_sink *sin
 	memset(st, 0, sizeof(*st));
 	procfd = open(o->proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0)
-		return kt_diag_set(d, errno, "cannot read '%s': %s", o->proc_root,
-				   strerror(errno));
+		return kt_diag_set(d, errno, "cannot read '%s': %s; is it a proc file system "
+					     "(KTSTR_PROC_ROOT)?",
+				   o->proc_root, strerror(errno));
 	jsonw_init(&w);
 	jsonw_obj(&w, NULL);
 	jsonw_str(&w, "format", HST_FILE_FORMAT, (size_t)-1);

@@ -186,8 +186,8 @@ static int cmp_strp(const void *a, const void *b)
 
 /* The distinct values of one state over a run of members, sorted and joined. */
 static const char *join_states(struct hst_result *r, const struct side *sd,
-			       const struct member *m, size_t n, int st, const struct hst_cmp_opts *o,
-			       int *err)
+			       const struct member *m, size_t n, int st,
+			       const struct hst_cmp_opts *o, int *err)
 {
 	const char **v = malloc(n * sizeof(*v)), *s;
 	size_t i, k = 0, len = 0;
@@ -279,8 +279,8 @@ static void member_key(struct hst_result *r, const struct side *sd, size_t idx,
 		m->key[0] = intern(r, t->comm, err);
 		break;
 	case HST_BY_CGROUP:
-		m->key[0] = intern(r, hst_cmp_flatten(o, t->state[HST_ST_CGROUP], flat, sizeof(flat)),
-				   err);
+		m->key[0] = intern(
+			r, hst_cmp_flatten(o, t->state[HST_ST_CGROUP], flat, sizeof(flat)), err);
 		break;
 	}
 }
@@ -405,7 +405,12 @@ static int join(struct hst_result *r, enum hst_section sec, const struct side sd
 	int c, rc = 0;
 
 	while (rc == 0 && (i < sd[0].ng || j < sd[1].ng)) {
-		c = i == sd[0].ng ? 1 : j == sd[1].ng ? -1 : cmp_key(sd[0].g[i].key, sd[1].g[j].key);
+		if (i == sd[0].ng)
+			c = 1;
+		else if (j == sd[1].ng)
+			c = -1;
+		else
+			c = cmp_key(sd[0].g[i].key, sd[1].g[j].key);
 		if (c < 0) {
 			rc = row_one(r, sec, &sd[0].g[i++], 0);
 		} else if (c > 0) {

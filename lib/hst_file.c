@@ -53,8 +53,8 @@ static int open_temp(struct hst_file_out *o, struct kt_diag *d)
 		if (o->fd >= 0)
 			return 0;
 		if (errno != EEXIST)
-			return kt_diag_set(d, errno, "cannot create a temporary file in '%s': %s", dir,
-					   strerror(errno));
+			return kt_diag_set(d, errno, "cannot create a temporary file in '%s': %s",
+					   dir, strerror(errno));
 	}
 	return kt_diag_set(d, EEXIST, "cannot create a temporary file in '%s': %s", dir,
 			   strerror(EEXIST));
@@ -203,7 +203,8 @@ int hst_file_decompress(const void *in, size_t inlen, size_t max_out, char **out
 		left = ZSTD_decompressStream(dctx, &ob, &ib);
 		len = ob.pos;
 		if (ZSTD_isError(left)) {
-			rc = kt_diag_set(d, EINVAL, "corrupt zstd data: %s", ZSTD_getErrorName(left));
+			rc = kt_diag_set(d, EINVAL, "corrupt zstd data: %s",
+					 ZSTD_getErrorName(left));
 			goto out;
 		}
 		/* all input taken and room left over: the decoder has flushed everything */

@@ -23,7 +23,8 @@ static const char *kind_name(enum hst_kind k)
 static void add_change(json_t *out, const char *field, json_t *a, json_t *b)
 {
 	json_array_append_new(out, json_pack("{s:s, s:O, s:O}", "field", field, "baseline",
-					     a ? a : json_null(), "candidate", b ? b : json_null()));
+					     a ? a : json_null(), "candidate",
+					     b ? b : json_null()));
 }
 
 /* Members of a and b that differ; objects are compared one level down ("sched_ext.ops"). */
@@ -238,8 +239,8 @@ static void print_host(FILE *f, json_t *changes)
 	json_array_foreach(changes, i, c) {
 		a = json_dumps(json_object_get(c, "baseline"), JSON_ENCODE_ANY);
 		b = json_dumps(json_object_get(c, "candidate"), JSON_ENCODE_ANY);
-		fprintf(f, "host      %s: %s -> %s\n", json_string_value(json_object_get(c, "field")),
-			a ? a : "?", b ? b : "?");
+		fprintf(f, "host      %s: %s -> %s\n",
+			json_string_value(json_object_get(c, "field")), a ? a : "?", b ? b : "?");
 		free(a);
 		free(b);
 	}

@@ -142,6 +142,12 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Printable ASCII that JSON takes as it is. */
+static int plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 static void put_escaped(struct jsonw *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -155,7 +161,7 @@ static void put_escaped(struct jsonw *w, const char *s, size_t n)
 	w->buf[w->len++] = '"';
 	while (i < n) {
 		/* plain ASCII needs no escape: copy it in one go */
-		for (k = i; k < n && p[k] >= 0x20 && p[k] < 0x80 && p[k] != '"' && p[k] != '\\'; k++)
+		for (k = i; k < n && plain(p[k]); k++)
 			;
 		memcpy(w->buf + w->len, p + i, k - i);
 		w->len += k - i;

@@ -67,7 +67,7 @@ start_threads() {
 
 @test "ktstr-hst: fixture trees give the documented snapshots" {
 	local c
-	for c in hybrid unified damaged; do
+	for c in hybrid hybrid-later unified damaged; do
 		capture_fixture "$c" "$BATS_TEST_TMPDIR/$c.hst.zst" 2>/dev/null
 		diff -u "$FIXTURES/hst/$c/expected.json" \
 			<(snapshot_json "$BATS_TEST_TMPDIR/$c.hst.zst" "$BATS_TEST_TMPDIR/root")

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,10 +116,22 @@ static void warn_unreadable(const struct hst_capture_stats *st)
 			continue;
 		e = st->unreadable_errno[k];
 		denied = (e == EACCES || e == EPERM) && geteuid() != 0;
-		kt_warnc(e, denied ? "recorded as null; run as root to read them" : "recorded as null",
+		kt_warnc(e,
+			 denied ? "recorded as null; run as root to read them" : "recorded as null",
 			 "cannot read '%s' of %zu thread(s)", hst_file_kind_name(k),
 			 st->unreadable[k]);
 	}
+}
+
+static void block_stop_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
 static int capture_run(const char *path)
@@ -141,10 +154,17 @@ static int capture_run(const char *path)
 	}
 	if (rc < 0) {
 		hst_file_abort(&out);
-		kt_warnx("cannot capture host state: %s; check that '%s' is a proc file system "
-			 "(KTSTR_PROC_ROOT)",
-			 d.msg, o.proc_root);
+		kt_warnx("cannot capture host state: %s", d.msg);
 		return KT_EXIT_ENV;
+	}
+	/*
+	 * Past this point the capture completes: a signal now would leave a whole
+	 * file behind an "interrupted" exit.  Block them, then look once more.
+	 */
+	block_stop_signals();
+	if (kt_stopping()) {
+		hst_file_abort(&out);
+		return KT_EXIT_INTR;
 	}
 	if (hst_file_commit(&out, &d) < 0) {
 		kt_warnx("cannot write '%s': %s", path, d.msg);
@@ -216,8 +236,8 @@ static int add_metric(struct compare_opts *o, const char *name)
 		names[i] = hst_metrics[i].name;
 	hint = suggest_closest(name, names, hst_nmetrics);
 	if (hint)
-		return cli_usage_error(usage_compare, "unknown metric '%s'; did you mean '%s'?", name,
-				       hint);
+		return cli_usage_error(usage_compare, "unknown metric '%s'; did you mean '%s'?",
+				       name, hint);
 	return cli_usage_error(usage_compare, "unknown metric '%s'; ktstr-hst(1) lists them", name);
 }
 
@@ -330,7 +350,8 @@ static int load(struct hst_snap *s, const char *path)
 		return KT_EXIT_USAGE;
 	}
 	if (rc == -EINVAL || rc == -EFBIG) {
-		kt_warnx("cannot load '%s': %s; give a .hst.zst file written by 'ktstr-hst capture'",
+		kt_warnx("cannot load '%s': %s; give a .hst.zst file written by "
+			 "'ktstr-hst capture'",
 			 path, d.msg);
 		return KT_EXIT_USAGE;
 	}
@@ -402,8 +423,8 @@ static int unknown_subcommand(const char *name)
 		names[i] = subcommands[i].name;
 	hint = suggest_closest(name, names, NSUB);
 	if (hint)
-		return cli_usage_error(usage_top(), "unknown command '%s'; did you mean '%s'?", name,
-				       hint);
+		return cli_usage_error(usage_top(), "unknown command '%s'; did you mean '%s'?",
+				       name, hint);
 	return cli_usage_error(usage_top(), "unknown command '%s'", name);
 }
 

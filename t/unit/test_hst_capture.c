@@ -175,7 +175,7 @@ static void test_stop_flag(void)
 	int rc;
 
 	kt_stop_request(SIGINT);
-	CHECK(capture(FX "unified/proc", FX "unified/sys", FX "unified/cgroup", 0, &st, &rc) == NULL);
+	CHECK(!capture(FX "unified/proc", FX "unified/sys", FX "unified/cgroup", 0, &st, &rc));
 	CHECK(rc == -EINTR);
 }
 

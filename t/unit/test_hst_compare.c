@@ -66,10 +66,11 @@ static void test_flatten(void)
 	hst_cmp_opts_release(&o);
 }
 
+/* One thread object; extra adds members. */
 #define T(tgid, tid, pcomm, comm, run, extra)                                                     \
 	"{\"tgid\":" #tgid ",\"tid\":" #tid ",\"pcomm\":\"" pcomm "\",\"comm\":\"" comm           \
-	"\",\"run_time_ns\":" #run ",\"nice\":0,\"policy\":\"SCHED_OTHER\",\"cpus_allowed\":\"0-3\"" \
-	extra "}"
+	"\",\"run_time_ns\":" #run ",\"nice\":0,\"policy\":\"SCHED_OTHER\","                        \
+	"\"cpus_allowed\":\"0-3\"" extra "}"
 
 static void test_groups_and_rows(void)
 {
@@ -85,7 +86,8 @@ static void test_groups_and_rows(void)
 	     T(9, 9, "old", "old", 1, ""),
 	     "{\"hierarchy\":\"v2\",\"path\":\"/x\",\"cpu_usage_ns\":10}");
 	snap(&b,
-	     T(2, 2, "db", "db", 400, ",\"cgroup\":\"/x\",\"sched\":{\"se.statistics.wait_sum\":9}") ","
+	     T(2, 2, "db", "db", 400,
+	       ",\"cgroup\":\"/x\",\"sched\":{\"se.statistics.wait_sum\":9}") ","
 	     T(2, 4, "db", "db", 0, ",\"cgroup\":\"/y\",\"cpus_allowed\":\"1\"") ","
 	     T(2, 5, "db", "io", 7, ",\"cgroup\":\"/x\"") ","
 	     T(8, 8, "new", "new", 1, ""),

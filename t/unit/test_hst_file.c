@@ -50,7 +50,8 @@ static void test_roundtrip_and_replace(void)
 	json_t *root;
 
 	snprintf(path, sizeof(path), "%s/a.hst.zst", dir);
-	CHECK(write_snapshot(path, "{\"format\":\"ktstr-hst\",\"version\":1,\"threads\":[1]}") == 0);
+	CHECK(write_snapshot(path, "{\"format\":\"ktstr-hst\",\"version\":1,"
+				   "\"threads\":[1]}") == 0);
 	CHECK(write_snapshot(path, snap) == 0);
 	/* replaced, and no temporary file is left next to it */
 	CHECK(entries() == 1);
