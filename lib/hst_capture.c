@@ -82,7 +82,8 @@ static int list_ids(struct plan *p, int dirfd)
 			p->ids[p->nids++] = (uint32_t)v;
 		}
 	}
-	qsort(p->ids, p->nids, sizeof(*p->ids), cmp_u32);
+	if (p->nids)
+		qsort(p->ids, p->nids, sizeof(*p->ids), cmp_u32);
 	return 0;
 }
 

@@ -468,9 +468,17 @@ static bool wanted(const struct hst_row *w, const struct hst_filter *f)
 	return mag >= f->min_delta;
 }
 
-static double absd(int64_t v)
+/*
+ * The size of a change.  A cumulative counter only grows while its threads
+ * live: a group's sum falls only when threads exit (or a restarted process
+ * takes the key), so growth ranks first, the biggest on top, and a fall
+ * after every growth.  A gauge moves both ways: its magnitude counts.
+ */
+static double size(const struct hst_row *w)
 {
-	return fabs((double)v);
+	double d = (double)w->delta;
+
+	return hst_metrics[w->metric].kind == HST_CUMULATIVE ? d : fabs(d);
 }
 
 /* Section, then metric (registry order), then size of the change, then key. */
@@ -485,8 +493,8 @@ static int cmp_rows(const void *a, const void *b)
 		return x->metric < y->metric ? -1 : 1;
 	if (x->has_delta != y->has_delta)
 		return x->has_delta ? -1 : 1;
-	if (x->has_delta && absd(x->delta) != absd(y->delta))
-		return absd(x->delta) > absd(y->delta) ? -1 : 1;
+	if (x->has_delta && size(x) != size(y))
+		return size(x) > size(y) ? -1 : 1;
 	if (x->has_pct != y->has_pct)
 		return x->has_pct ? 1 : -1; /* from zero is the bigger change */
 	if (x->has_pct && fabs(x->pct) != fabs(y->pct))

@@ -74,7 +74,8 @@ static void dir_texts(struct jsonw *w, const char *key, int dirfd, const char *p
 		n++;
 	}
 	closedir(dir);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
 	jsonw_obj(w, key);
 	for (i = 0; i < n; i++) {
 		str_at(w, names[i], dirfd, names[i], b);
