@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,8 @@
 #include "parse.h"
 #include "sig.h"
 
-#define STOP_CHECK_EVERY 64 /* threads between looks at the stop flag */
+#define STOP_CHECK_EVERY 64	  /* threads between looks at the stop flag */
+#define FLUSH_BYTES (256u << 10) /* worker 0 hands the document on in pieces this big */
 
 /* One thread to read: found by the listing pass, read by a worker. */
 struct task_ref {
@@ -40,9 +42,13 @@ struct worker {
 	int procfd;
 	size_t first, last; /* plan.t[first..last) */
 	struct hst_reader *r;
-	struct jsonw w; /* a top-level array of thread objects */
+	struct jsonw w;	  /* a top-level array of thread objects, for workers 1.. */
+	struct jsonw *out; /* where this worker writes: w, or the document for worker 0 */
+	const struct hst_sink *sink; /* worker 0 only: flush the document into it */
+	struct kt_diag *d;
 	size_t threads, vanished;
 	int rc;
+	bool sink_failed; /* the diag is set */
 };
 
 static int cmp_u32(const void *a, const void *b)
@@ -179,14 +185,29 @@ static void plan_release(struct plan *p)
 	strtab_release(&p->pcomms);
 }
 
+/* Worker 0 writes the document directly and passes it on as it grows: no copy, little memory. */
+static int flush(struct worker *wk)
+{
+	int rc;
+
+	if (!wk->sink || wk->out->len < FLUSH_BYTES || wk->out->err)
+		return 0;
+	rc = wk->sink->write(wk->sink->arg, wk->out->buf, wk->out->len, wk->d);
+	jsonw_drain(wk->out);
+	wk->sink_failed = rc < 0;
+	return rc;
+}
+
 static void *work(void *arg)
 {
 	struct worker *wk = arg;
+	struct jsonw *w = wk->out;
 	const struct task_ref *t;
 	size_t i;
 	int rc = 0;
 
-	jsonw_arr(&wk->w, NULL);
+	if (w == &wk->w)
+		jsonw_arr(w, NULL);
 	for (i = wk->first; i < wk->last && rc >= 0; i++) {
 		if ((i - wk->first) % STOP_CHECK_EVERY == 0 && kt_stopping()) {
 			rc = -EINTR;
@@ -194,14 +215,17 @@ static void *work(void *arg)
 		}
 		t = &wk->plan->t[i];
 		rc = hst_reader_thread(wk->r, wk->procfd, t->tgid, t->tid,
-				       strtab_get(&wk->plan->pcomms, t->pcomm), &wk->w);
+				       strtab_get(&wk->plan->pcomms, t->pcomm), w);
 		if (rc > 0)
 			wk->threads++;
 		else if (rc == 0)
 			wk->vanished++;
+		if (rc >= 0)
+			rc = flush(wk);
 	}
-	jsonw_end(&wk->w);
-	wk->rc = rc < 0 ? rc : wk->w.err;
+	if (w == &wk->w)
+		jsonw_end(w);
+	wk->rc = rc < 0 ? rc : w->err;
 	return NULL;
 }
 
@@ -239,9 +263,14 @@ static void workers_release(struct worker *wks, size_t n)
 	free(wks);
 }
 
-/* Split the plan into contiguous slices (so the output keeps its order) and read them. */
+/*
+ * Split the plan into contiguous slices (so the output keeps its order) and
+ * read them.  Worker 0, the calling thread, writes into doc, whose "threads"
+ * array is open, and feeds the sink; the others fill their own arrays.
+ */
 static struct worker *run_workers(const struct plan *p, int procfd, size_t want,
-				  const struct hst_cgroup_layout *layout, size_t *nw)
+				  const struct hst_cgroup_layout *layout, struct jsonw *doc,
+				  const struct hst_sink *sink, struct kt_diag *d, size_t *nw)
 {
 	size_t n = worker_count(want, p->n), i, started;
 	struct worker *wks = calloc(n, sizeof(*wks));
@@ -254,6 +283,9 @@ static struct worker *run_workers(const struct plan *p, int procfd, size_t want,
 		wks[i].first = p->n * i / n;
 		wks[i].last = p->n * (i + 1) / n;
 		jsonw_init(&wks[i].w);
+		wks[i].out = i ? &wks[i].w : doc;
+		wks[i].sink = i ? NULL : sink;
+		wks[i].d = d;
 		if (!(wks[i].r = hst_reader_new(layout, clk_tck))) {
 			workers_release(wks, i + 1);
 			return NULL;
@@ -343,17 +375,17 @@ static void write_counts(struct jsonw *w, const struct hst_capture_stats *st)
 	jsonw_end(w);
 }
 
-/* Join the workers' pieces in order and add up what they counted. */
+/* Join the other workers' pieces after worker 0's and add up what they counted. */
 static int collect(struct jsonw *w, struct worker *wks, size_t nw, struct hst_capture_stats *st)
 {
 	size_t i;
 	int k, rc = 0;
 
-	jsonw_arr(w, "threads");
 	for (i = 0; i < nw; i++) {
 		if (wks[i].rc < 0 && !rc)
 			rc = wks[i].rc;
-		jsonw_splice(w, &wks[i].w);
+		if (i)
+			jsonw_splice(w, &wks[i].w);
 		st->threads += wks[i].threads;
 		st->vanished_threads += wks[i].vanished;
 		for (k = 0; k < HST_NFILES; k++) {
@@ -368,7 +400,7 @@ static int collect(struct jsonw *w, struct worker *wks, size_t nw, struct hst_ca
 }
 
 static int capture(const struct hst_capture_opts *o, struct jsonw *w, int procfd,
-		   struct hst_capture_stats *st, struct kt_diag *d)
+		   const struct hst_sink *sink, struct hst_capture_stats *st, struct kt_diag *d)
 {
 	struct hst_cgroup_layout layout;
 	struct worker *wks = NULL;
@@ -384,13 +416,15 @@ static int capture(const struct hst_capture_opts *o, struct jsonw *w, int procfd
 	hst_host_write(w, o->proc_root, o->sysfs_root, &layout, &b);
 	if ((rc = plan_build(&p, procfd, st, d)) < 0)
 		goto out;
-	if (!(wks = run_workers(&p, procfd, o->workers, &layout, &nw))) {
+	jsonw_arr(w, "threads");
+	if (!(wks = run_workers(&p, procfd, o->workers, &layout, w, sink, d, &nw))) {
 		rc = kt_diag_set(d, ENOMEM, "out of memory");
 		goto out;
 	}
 	if ((rc = collect(w, wks, nw, st)) < 0 ||
 	    (rc = write_cgroup_stats(w, wks, nw, &layout, st)) < 0) {
-		if (rc != -EINTR)
+		/* a sink that failed has said why */
+		if (rc != -EINTR && !wks[0].sink_failed)
 			kt_diag_set(d, -rc, "cannot build the snapshot: %s", strerror(-rc));
 		goto out;
 	}
@@ -423,7 +457,7 @@ int hst_capture_run(const struct hst_capture_opts *o, const struct hst_sink *sin
 	jsonw_int(&w, "realtime_ns", (int64_t)ktime_real_ns());
 	jsonw_int(&w, "monotonic_ns", (int64_t)t0);
 	jsonw_str(&w, "proc_root", o->proc_root, (size_t)-1);
-	rc = capture(o, &w, procfd, st, d);
+	rc = capture(o, &w, procfd, sink, st, d);
 	close(procfd);
 	if (rc == 0) {
 		st->duration_ns = ktime_now_ns() - t0;

@@ -15,9 +15,10 @@
  * (one per 8 online CPUs by default, at most HST_CAPTURE_MAX_WORKERS) read
  * a contiguous slice of that list each with hst_reader_thread() (hst_thread.h
  * says what is read and how missing data stays null), and the slices are
- * joined in order: threads by tgid, then tid.  The snapshot is built in
- * memory (about 1.3 KiB of JSON per thread) and goes to the sink in one
- * write.  Processes and threads that exit during the walk are counted as
+ * joined in order: threads by tgid, then tid.  Worker 0 runs in the calling
+ * thread and hands the document to the sink in 256 KiB pieces as it goes;
+ * the other workers' slices (about 1.3 KiB of JSON per thread) wait in
+ * memory until it is their turn.  Processes and threads that exit during the walk are counted as
  * vanished, not recorded.
  */
 #ifndef KTSTR_HST_CAPTURE_H
