@@ -105,8 +105,9 @@ asan:
 		CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" check
 
-bench: all
-	@for b in bench/*.sh; do [ -x "$$b" ] || continue; echo "== $$b"; KTSTR_BIN=$(abspath $(B)) "$$b" || exit 1; done
+bench: all $(HELPER_BINS)
+	@for b in bench/*.sh; do [ -x "$$b" ] || continue; echo "== $$b"; \
+		KTSTR_BIN=$(abspath $(B)) KTSTR_HELPER_DIR=$(abspath $(O)/t/helpers) "$$b" || exit 1; done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

@@ -5,6 +5,16 @@ _ktstr_work_types="CpuSpin YieldHeavy Mixed IoSync Bursty PipeIo FutexPingPong C
 CacheYield CachePipe FutexFanOut ForkExit NiceSweep AffinityChurn PolicyChurn FanOutCompute
 PageFaultChurn MutexContention"
 _ktstr_flag_names="llc borrow steal rebal reject-pin no-ctrl"
+# ktstr-hst compare --metric names, in ktstr-hst(1)'s order
+_ktstr_hst_metrics="run_time_ns wait_time_ns timeslices utime_ns stime_ns voluntary_csw nonvoluntary_csw
+nr_migrations wait_sum_ns wait_count sleep_sum_ns block_sum_ns iowait_sum_ns iowait_count
+nr_wakeups nr_wakeups_sync nr_wakeups_migrate nr_wakeups_local nr_wakeups_remote
+nr_wakeups_affine nr_wakeups_affine_attempts nr_wakeups_passive nr_wakeups_idle
+nr_migrations_cold nr_failed_migrations_affine nr_failed_migrations_running
+nr_failed_migrations_hot nr_forced_migrations minflt majflt rchar wchar syscr syscw
+read_bytes write_bytes cancelled_write_bytes threads policy nice cpus_allowed cgroup
+cpu_usage_ns cpu_user_ns cpu_system_ns nr_periods nr_throttled throttled_ns
+memory_current_bytes cgroups"
 
 _ktstr_options() {
 	case "$1" in
@@ -18,11 +28,32 @@ _ktstr_options() {
 		--config --name --help" ;;
 	shell) echo "--kernel --topology -i --include-files --memory-mb --dmesg --exec
 		--no-perf-mode --cpu-cap --help" ;;
-	host-state) echo "capture compare --help" ;;
+	host-state) echo "capture compare --output --group-by --cgroup-flatten --metric --top
+		--min-delta --all --json --fail-on-change --help" ;;
 	locks) echo "--json --watch --help" ;;
 	completions) echo "bash zsh fish elvish powershell" ;;
 	help) echo "run list topo cleanup kernel shell host-state locks completions help" ;;
 	esac
+}
+
+# ktstr host-state capture|compare: flags, their values, snapshot files
+_ktstr_host_state() {
+	local sub=$1 prev=$2 cur=$3 words
+	case "$sub:$prev" in
+	compare:--group-by | compare:-g) words="pcomm,comm pcomm comm cgroup" ;;
+	compare:--metric | compare:-m) words=$_ktstr_hst_metrics ;;
+	compare:--cgroup-flatten | compare:-f | compare:--top | compare:-n | compare:--min-delta | \
+		compare:-d) return ;;
+	capture:*) words="-o --output --help" ;;
+	compare:*)
+		case "$cur" in
+		-*) words="--group-by --cgroup-flatten --metric --top --min-delta --all --json --fail-on-change --help" ;;
+		*) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+		esac ;;
+	*) return ;;
+	esac
+	# shellcheck disable=SC2086
+	mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
 }
 
 _ktstr() {
@@ -75,10 +106,7 @@ _ktstr() {
 		return
 	fi
 	if [ "$cmd" = host-state ] && [ "$COMP_CWORD" -ge 3 ]; then
-		case "${COMP_WORDS[2]}" in
-		capture) mapfile -t COMPREPLY < <(compgen -W "-o --output --help" -- "$cur") ;;
-		compare) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
-		esac
+		_ktstr_host_state "${COMP_WORDS[2]}" "$prev" "$cur"
 		return
 	fi
 	# shellcheck disable=SC2046

@@ -2,6 +2,7 @@
 
 var ktstr-work-types = [CpuSpin YieldHeavy Mixed IoSync Bursty PipeIo FutexPingPong CachePressure CacheYield CachePipe FutexFanOut ForkExit NiceSweep AffinityChurn PolicyChurn FanOutCompute PageFaultChurn MutexContention]
 var ktstr-flag-names = [llc borrow steal rebal reject-pin no-ctrl]
+var ktstr-hst-metrics = [run_time_ns wait_time_ns timeslices utime_ns stime_ns voluntary_csw nonvoluntary_csw nr_migrations wait_sum_ns wait_count sleep_sum_ns block_sum_ns iowait_sum_ns iowait_count nr_wakeups nr_wakeups_sync nr_wakeups_migrate nr_wakeups_local nr_wakeups_remote nr_wakeups_affine nr_wakeups_affine_attempts nr_wakeups_passive nr_wakeups_idle nr_migrations_cold nr_failed_migrations_affine nr_failed_migrations_running nr_failed_migrations_hot nr_forced_migrations minflt majflt rchar wchar syscr syscw read_bytes write_bytes cancelled_write_bytes threads policy nice cpus_allowed cgroup cpu_usage_ns cpu_user_ns cpu_system_ns nr_periods nr_throttled throttled_ns memory_current_bytes cgroups]
 var ktstr-options = [
 	&run=[--duration --workers --flags --filter --scenario --scenario-file --work-type --settle --no-perf-mode --text --json --tap --ndjson --junit --spread-limit --gap-limit-ms --wake-p99-limit-us --wake-cv-limit --throughput-cv-limit --min-iteration-rate --no-isolation --repro --probe-stack --auto-repro --kernel-dir --help]
 	&list=[--filter --json --help]
@@ -9,7 +10,7 @@ var ktstr-options = [
 	&cleanup=[--parent-cgroup --help]
 	&kernel=[list build clean resolve add --help]
 	&shell=[--kernel --topology -i --include-files --memory-mb --dmesg --exec --no-perf-mode --cpu-cap --help]
-	&host-state=[capture compare --help]
+	&host-state=[capture compare -o --output --group-by --cgroup-flatten --metric --top --min-delta --all --json --fail-on-change --help]
 	&locks=[--json --watch --help]
 	&completions=[bash zsh fish elvish powershell]
 	&help=[run list topo cleanup kernel shell host-state locks completions help]
@@ -33,6 +34,10 @@ set edit:completion:arg-completer[ktstr] = {|@words|
 		all $ktstr-work-types
 	} elif (eq $prev --flags) {
 		all $ktstr-flag-names
+	} elif (eq $prev --group-by) {
+		put pcomm,comm pcomm comm cgroup
+	} elif (eq $prev --metric) {
+		all $ktstr-hst-metrics
 	} elif (has-value [--junit --scenario-file --probe-stack -o --output -i --include-files --kernel --kernel-dir --parent-cgroup --source --vmlinux --config] $prev) {
 		edit:complete-filename $words[-1]
 	} elif (and (eq $words[1] kernel) (> $n 3) (has-key $ktstr-kernel-options $words[2])) {

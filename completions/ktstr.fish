@@ -72,6 +72,25 @@ complete -c ktstr -n "__fish_seen_subcommand_from kernel; and __fish_seen_subcom
 complete -c ktstr -n "__fish_seen_subcommand_from kernel; and __fish_seen_subcommand_from add" -s f -l force -d 'replace an entry of that name'
 complete -c ktstr -n "__fish_seen_subcommand_from host-state" -a 'capture compare'
 complete -c ktstr -n "__fish_seen_subcommand_from host-state" -s o -l output -r -F -d 'snapshot file'
+set -l ktstr_hst_cmp "__fish_seen_subcommand_from host-state; and __fish_seen_subcommand_from compare"
+set -l ktstr_hst_metrics run_time_ns wait_time_ns timeslices utime_ns stime_ns voluntary_csw nonvoluntary_csw \
+	nr_migrations wait_sum_ns wait_count sleep_sum_ns block_sum_ns iowait_sum_ns \
+	iowait_count nr_wakeups nr_wakeups_sync nr_wakeups_migrate nr_wakeups_local \
+	nr_wakeups_remote nr_wakeups_affine nr_wakeups_affine_attempts nr_wakeups_passive \
+	nr_wakeups_idle nr_migrations_cold nr_failed_migrations_affine \
+	nr_failed_migrations_running nr_failed_migrations_hot nr_forced_migrations minflt majflt \
+	rchar wchar syscr syscw read_bytes write_bytes cancelled_write_bytes threads policy nice \
+	cpus_allowed cgroup cpu_usage_ns cpu_user_ns cpu_system_ns nr_periods nr_throttled \
+	throttled_ns memory_current_bytes cgroups
+complete -c ktstr -n $ktstr_hst_cmp -l group-by -x -a 'pcomm,comm pcomm comm cgroup' -d 'group threads by'
+complete -c ktstr -n $ktstr_hst_cmp -l cgroup-flatten -x -d 'merge cgroups matching'
+complete -c ktstr -n $ktstr_hst_cmp -l metric -x -a "$ktstr_hst_metrics" -d 'only this metric'
+complete -c ktstr -n $ktstr_hst_cmp -l top -x -d 'rows per metric'
+complete -c ktstr -n $ktstr_hst_cmp -l min-delta -x -d 'smallest change listed'
+complete -c ktstr -n $ktstr_hst_cmp -l all -d 'list unchanged rows'
+complete -c ktstr -n $ktstr_hst_cmp -l json -d 'JSON output'
+complete -c ktstr -n $ktstr_hst_cmp -l fail-on-change -d 'exit 1 on changes'
+complete -c ktstr -n $ktstr_hst_cmp -F
 complete -c ktstr -n "__fish_seen_subcommand_from shell" -l kernel -r -F -d 'kernel id or image'
 complete -c ktstr -n "__fish_seen_subcommand_from shell" -l topology -x -d 'N,L,C,T'
 complete -c ktstr -n "__fish_seen_subcommand_from shell" -s i -l include-files -r -F -d 'include in guest'

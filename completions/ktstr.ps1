@@ -9,6 +9,17 @@ Register-ArgumentCompleter -Native -CommandName ktstr -ScriptBlock {
 		'ForkExit', 'NiceSweep', 'AffinityChurn', 'PolicyChurn', 'FanOutCompute',
 		'PageFaultChurn', 'MutexContention')
 	$flagNames = @('llc', 'borrow', 'steal', 'rebal', 'reject-pin', 'no-ctrl')
+	$hstMetrics = @('run_time_ns', 'wait_time_ns', 'timeslices', 'utime_ns', 'stime_ns', 'voluntary_csw',
+		'nonvoluntary_csw', 'nr_migrations', 'wait_sum_ns', 'wait_count', 'sleep_sum_ns',
+		'block_sum_ns', 'iowait_sum_ns', 'iowait_count', 'nr_wakeups', 'nr_wakeups_sync',
+		'nr_wakeups_migrate', 'nr_wakeups_local', 'nr_wakeups_remote', 'nr_wakeups_affine',
+		'nr_wakeups_affine_attempts', 'nr_wakeups_passive', 'nr_wakeups_idle',
+		'nr_migrations_cold', 'nr_failed_migrations_affine', 'nr_failed_migrations_running',
+		'nr_failed_migrations_hot', 'nr_forced_migrations', 'minflt', 'majflt', 'rchar',
+		'wchar', 'syscr', 'syscw', 'read_bytes', 'write_bytes', 'cancelled_write_bytes',
+		'threads', 'policy', 'nice', 'cpus_allowed', 'cgroup', 'cpu_usage_ns', 'cpu_user_ns',
+		'cpu_system_ns', 'nr_periods', 'nr_throttled', 'throttled_ns', 'memory_current_bytes',
+		'cgroups')
 	$commands = @('run', 'list', 'topo', 'cleanup', 'kernel', 'shell', 'host-state', 'locks',
 		'completions', 'help')
 	$options = @{
@@ -19,7 +30,8 @@ Register-ArgumentCompleter -Native -CommandName ktstr -ScriptBlock {
 		'kernel'      = @('list', 'build', 'clean', 'resolve', 'add', '--help')
 		'shell'       = @('--kernel', '--topology', '-i', '--include-files', '--memory-mb', '--dmesg',
 			'--exec', '--no-perf-mode', '--cpu-cap', '--help')
-		'host-state'  = @('capture', 'compare', '--help')
+		'host-state'  = @('capture', 'compare', '-o', '--output', '--group-by', '--cgroup-flatten',
+			'--metric', '--top', '--min-delta', '--all', '--json', '--fail-on-change', '--help')
 		'locks'       = @('--json', '--watch', '--help')
 		'completions' = @('bash', 'zsh', 'fish', 'elvish', 'powershell')
 		'help'        = $commands
@@ -42,6 +54,10 @@ Register-ArgumentCompleter -Native -CommandName ktstr -ScriptBlock {
 			$candidates = $workTypes
 		} elseif ($prev -eq '--flags') {
 			$candidates = $flagNames
+		} elseif ($prev -eq '--group-by') {
+			$candidates = @('pcomm,comm', 'pcomm', 'comm', 'cgroup')
+		} elseif ($prev -eq '--metric') {
+			$candidates = $hstMetrics
 		} elseif (@('--junit', '--scenario-file', '--probe-stack', '-o', '--output', '-i',
 				'--include-files', '--kernel', '--kernel-dir', '--parent-cgroup', '--source', '--vmlinux',
 				'--config') -contains $prev) {

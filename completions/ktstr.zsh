@@ -6,6 +6,15 @@ _ktstr_work_types=(CpuSpin YieldHeavy Mixed IoSync Bursty PipeIo FutexPingPong C
 	CacheYield CachePipe FutexFanOut ForkExit NiceSweep AffinityChurn PolicyChurn FanOutCompute
 	PageFaultChurn MutexContention)
 _ktstr_flag_names=(llc borrow steal rebal reject-pin no-ctrl)
+_ktstr_hst_metrics=(run_time_ns wait_time_ns timeslices utime_ns stime_ns voluntary_csw nonvoluntary_csw
+	nr_migrations wait_sum_ns wait_count sleep_sum_ns block_sum_ns iowait_sum_ns iowait_count
+	nr_wakeups nr_wakeups_sync nr_wakeups_migrate nr_wakeups_local nr_wakeups_remote
+	nr_wakeups_affine nr_wakeups_affine_attempts nr_wakeups_passive nr_wakeups_idle
+	nr_migrations_cold nr_failed_migrations_affine nr_failed_migrations_running
+	nr_failed_migrations_hot nr_forced_migrations minflt majflt rchar wchar syscr syscw
+	read_bytes write_bytes cancelled_write_bytes threads policy nice cpus_allowed cgroup
+	cpu_usage_ns cpu_user_ns cpu_system_ns nr_periods nr_throttled throttled_ns
+	memory_current_bytes cgroups)
 
 _ktstr() {
 	local -a cmds
@@ -105,7 +114,29 @@ _ktstr() {
 			'--cpu-cap[reserve N host CPUs]:N' \
 			'--help[show help]' ;;
 	host-state)
-		_arguments '1:subcommand:(capture compare)' '*:: :_files' ;;
+		if (( CURRENT == 2 )); then
+			_values subcommand capture compare
+			return
+		fi
+		local sub=$words[2]
+		shift words
+		(( CURRENT-- ))
+		if [[ $sub == capture ]]; then
+			_arguments '(-o --output)'{-o,--output}'[snapshot file to write]:file:_files' \
+				'--help[show help]'
+		else
+			_arguments \
+				'--group-by[group threads by]:key:(pcomm,comm pcomm comm cgroup)' \
+				'*--cgroup-flatten[merge cgroups whose leading path matches]:glob' \
+				'*--metric[only this metric]:metric:($_ktstr_hst_metrics)' \
+				'--top[at most N rows per metric]:N' \
+				'--min-delta[smallest change listed, or N%]:X' \
+				'--all[list unchanged rows too]' \
+				'--json[one JSON object]' \
+				'--fail-on-change[exit 1 if a listed row changed]' \
+				'--help[show help]' \
+				'*:snapshot:_files'
+		fi ;;
 	locks)
 		_arguments '--json[JSON output]' '--watch[redraw interval]:duration' '--help[show help]' ;;
 	completions)

@@ -17,6 +17,9 @@ PKGS="$PKGS curl xz-utils python3 git bc bison flex libssl-dev dwarves cpio"
 PKGS="$PKGS util-linux bsdutils"
 [ $# -gt 0 ] && PKGS="$*"
 
+# ktstr-hst: ps for bench/hst-capture.sh, the zstd tool for t/hst.bats
+PKGS="$PKGS procps zstd"
+
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "make deps: not a Debian system; install the equivalents of: $(echo $PKGS)" >&2
 	exit 0
