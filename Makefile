@@ -66,6 +66,13 @@ $(O)/completions.h: $(COMPLETIONS) mk/embed.sh
 
 $(O)/tools/ktstr.o: $(O)/completions.h
 
+# The scenario catalog is data (scenarios/catalog.json), embedded the same way.
+$(O)/catalog.h: scenarios/catalog.json mk/embed.sh
+	@mkdir -p $(@D)
+	sh mk/embed.sh -n scenario_catalog_json scenarios/catalog.json > $@
+
+$(O)/lib/scenario.o: $(O)/catalog.h
+
 $(TOOL_BINS): $(B)/%: $(O)/tools/%.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(KT_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(KT_LIBS)

@@ -48,6 +48,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -84,6 +85,8 @@ void cgroup_tree_free(struct cgroup_tree *t, unsigned drain_ms, struct kt_diag *
 /* The parent directory in the main hierarchy. */
 const char *cgroup_tree_parent(const struct cgroup_tree *t);
 int cgroup_tree_set_cpu_ctrl(struct cgroup_tree *t, bool on, struct kt_diag *d);
+/* Total time removals spent waiting for cgroups to empty. */
+uint64_t cgroup_tree_waited_ns(const struct cgroup_tree *t);
 
 /*
  * mems: the NUMA nodes for cpuset.mems (NULL or empty: the parent's); only

@@ -43,6 +43,7 @@ struct cgroup_tree {
 	bool rt_sched;		  /* v1 cpu hierarchy has RT group scheduling */
 	bool cpu_ctrl;		  /* this scenario wants the cpu controller */
 	bool v2_cpu_on;		  /* "+cpu" is in the parent's subtree_control */
+	uint64_t waited_ns;	  /* removals' time spent waiting for cgroups to empty */
 	struct cg_node *n;	  /* owned, in creation order */
 	size_t nn, cap;
 };
@@ -548,6 +549,11 @@ fail:
 	return NULL;
 }
 
+uint64_t cgroup_tree_waited_ns(const struct cgroup_tree *t)
+{
+	return t->waited_ns;
+}
+
 const char *cgroup_tree_parent(const struct cgroup_tree *t)
 {
 	return t->pdir[0];
@@ -698,14 +704,16 @@ int cgroup_move_all(struct cgroup_tree *t, const char *from, const char *to, siz
 
 /* Empty one directory (wait, then kill) and remove it. */
 static int remove_dir(const char *dir, bool v2, unsigned drain_ms, size_t *killed,
-		      struct kt_diag *d)
+		      uint64_t *waited, struct kt_diag *d)
 {
-	uint64_t deadline = ktime_now_ns() + (uint64_t)drain_ms * KTIME_NS_PER_MS;
+	uint64_t t0 = ktime_now_ns(), deadline = t0 + (uint64_t)drain_ms * KTIME_NS_PER_MS;
 	size_t k = 0;
-	int rc, tries;
+	int rc, tries, w;
 
 	for (tries = 0;; tries++) {
-		if (cgdir_wait_empty(dir, v2, deadline) == -ETIMEDOUT) {
+		w = cgdir_wait_empty(dir, v2, deadline);
+		*waited += ktime_now_ns() - t0;
+		if (w == -ETIMEDOUT) {
 			if (cgdir_kill(dir, v2, &k) == 0)
 				*killed += k;
 			/* SIGKILL is not instant: give the exits a moment */
@@ -717,7 +725,7 @@ static int remove_dir(const char *dir, bool v2, unsigned drain_ms, size_t *kille
 		/* a task joined after the check, or an exit was still settling */
 		if (rc != -EBUSY || tries == 3)
 			break;
-		deadline = ktime_now_ns();
+		t0 = deadline = ktime_now_ns();
 	}
 	return kt_diag_set(d, rc, "cannot remove cgroup '%s': %s%s", dir, strerror(-rc),
 			   rc == -EBUSY ? "; tasks or child cgroups remain in it" : "");
@@ -732,7 +740,7 @@ static int remove_node(struct cgroup_tree *t, struct cg_node *c, unsigned drain_
 	for (h = NHIER; h-- > 0;) {
 		if (!c->dir[h])
 			continue;
-		if ((rc = remove_dir(c->dir[h], is_v2(t), drain_ms, killed, d)) < 0)
+		if ((rc = remove_dir(c->dir[h], is_v2(t), drain_ms, killed, &t->waited_ns, d)) < 0)
 			return rc;
 		free(c->dir[h]);
 		c->dir[h] = NULL;
@@ -789,7 +797,7 @@ void cgroup_tree_free(struct cgroup_tree *t, unsigned drain_ms, struct kt_diag *
 	for (h = NHIER; h-- > 0;) {
 		if (!t->pdir[h])
 			continue;
-		if (remove_dir(t->pdir[h], is_v2(t), drain_ms, &killed, rc ? NULL : d) < 0)
+		if (remove_dir(t->pdir[h], is_v2(t), drain_ms, &killed, &t->waited_ns, rc ? NULL : d) < 0)
 			rc = -EBUSY;
 		free(t->pdir[h]);
 	}
@@ -837,7 +845,7 @@ json_t *cgroup_info(const struct cgroup_tree *t, const char *name)
 		      : c->spec_mems.n ? cpulist_to_json(&c->spec_mems)
 					    : json_null(),
 		      "controllers", controllers(t, c));
-	if (o && t->rt_sched && c->dir[1])
+	if (o && t->rt_sched && c->dir[1] && c->rt_us >= 0)
 		json_object_set_new(o, "rt_runtime_us", json_integer(c->rt_us > 0 ? c->rt_us : 0));
 	return o;
 }

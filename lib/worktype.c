@@ -47,6 +47,16 @@ const struct worktype *worktype_find(const char *name)
 	return NULL;
 }
 
+const char *worktype_suggest(const char *name)
+{
+	const char *names[NTYPES];
+	size_t i;
+
+	for (i = 0; i < NTYPES; i++)
+		names[i] = types[i].name;
+	return name ? suggest_closest(name, names, NTYPES) : NULL;
+}
+
 const char *worktype_names(void)
 {
 	static char buf[512];

@@ -42,6 +42,8 @@ struct worktype {
 };
 
 const struct worktype *worktype_find(const char *name);
+/* The known name closest to a misspelt one, or NULL. */
+const char *worktype_suggest(const char *name);
 /* Every name, comma-separated, for error messages ("CpuSpin, YieldHeavy, ..."). */
 const char *worktype_names(void);
 int worktype_params(const struct worktype *wt, const json_t *given, json_t **out,
