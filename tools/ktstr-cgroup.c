@@ -290,7 +290,7 @@ static int cmd_run(int argc, char **argv)
 	int ex, flags = -1;
 
 	memset(&a, 0, sizeof(a));
-	if (run_parse(&a, argc, argv) < 0)
+	if (run_parse(&a, argc, argv))
 		return KT_EXIT_USAGE;
 	if ((ex = load_scenarios(&set, a.files, a.nfiles, usage_run)) != KT_EXIT_OK)
 		goto out_set;
@@ -385,7 +385,7 @@ static int cmd_list(int argc, char **argv)
 	json_t *arr;
 	int ex;
 
-	if (list_parse(argc, argv, &filter, &json, files, &nfiles) < 0)
+	if (list_parse(argc, argv, &filter, &json, files, &nfiles))
 		return KT_EXIT_USAGE;
 	if ((ex = load_scenarios(&set, files, nfiles, usage_list)) != KT_EXIT_OK) {
 		scenario_set_release(&set);
