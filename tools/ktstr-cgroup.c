@@ -40,7 +40,11 @@ static const char usage_list[] =
 	"usage: ktstr-cgroup list [--filter SUB] [--json] [--scenario-file FILE]\n";
 static const char usage_cleanup[] = "usage: ktstr-cgroup cleanup [--parent-cgroup PATH]\n";
 static const char usage_top[] =
-	"usage: ktstr-cgroup run [options] | list [options] | cleanup [options]\n"
+	"usage: ktstr-cgroup run [--dry-run] [--duration DURATION] [--filter SUB] [--flags LIST]\n"
+	"                        [--scenario NAME[/PROFILE]] [--scenario-file FILE] [--settle DURATION]\n"
+	"                        [--work-type TYPE] [--workers N]\n"
+	"       ktstr-cgroup list [--filter SUB] [--json] [--scenario-file FILE]\n"
+	"       ktstr-cgroup cleanup [--parent-cgroup PATH]\n"
 	"       ktstr-cgroup --backend | --help | --version\n";
 
 static const char help_top[] =
