@@ -123,7 +123,8 @@ int cgclean_scan(const char *root, struct cgclean_item **items, size_t *n)
 		*n = 0;
 		return rc;
 	}
-	qsort(*items, *n, sizeof(**items), by_path);
+	if (*n)
+		qsort(*items, *n, sizeof(**items), by_path);
 	return 0;
 }
 

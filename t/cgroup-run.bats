@@ -266,15 +266,16 @@ wait_for() {
 	finish_run
 	[ "$RUN_RC" -eq 137 ]
 	[ -n "$(leftovers)" ]
-	run -0 --separate-stderr ktstr-cgroup cleanup
+	run --separate-stderr ktstr-cgroup cleanup
+	[ "$status" -eq 0 ] || { echo "$output / $stderr"; false; }
 	[ "${#lines[@]}" -eq 2 ]
 	[[ "${lines[0]}" == "cleaned up $CGROOT/cpu/ktstr-$RUN_PID" ]]
 	[[ "${lines[1]}" == "cleaned up $CGROOT/cpuset/ktstr-$RUN_PID" ]]
 	[[ "$stderr" == *"moved 1 tasks out of"* ]]
 	[ -z "$(leftovers)" ]
 	kill "$sleeper"
-	run -0 ktstr-cgroup cleanup
-	[ "$output" = "no leftover cgroups found" ]
+	run --separate-stderr ktstr-cgroup cleanup
+	[ "$status" -eq 0 ] && [ "$output" = "no leftover cgroups found" ] || { echo "$output / $stderr"; false; }
 }
 
 @test "ktstr-cgroup cleanup: a live run's cgroup is skipped" {
