@@ -329,25 +329,45 @@ static int set_spec(struct cg_node *c, const struct cpulist *cpus, const struct 
 	return rc;
 }
 
+/*
+ * Clear a v2 cpuset file.  An empty write means "follow the parent", but a
+ * zero-length write does nothing, so it is a newline; and kernels before
+ * 6.x refuse to empty a populated cpuset (ENOSPC), so then the parent's
+ * effective set is written instead, which is the same set today.
+ */
+static int v2_clear(struct cgroup_tree *t, struct cg_node *c, const char *file,
+		    const char *parent_file, struct kt_diag *d)
+{
+	const struct cg_node *p = parent_of(t, c->name);
+	struct cpulist eff;
+	int rc = wr(c->dir[0], file, "\n", NULL);
+
+	if (rc != -ENOSPC)
+		return rc < 0 ? wr(c->dir[0], file, "\n", d) : 0;
+	cpulist_init(&eff);
+	rc = rd_list(p ? p->dir[0] : t->pdir[0], parent_file, &eff);
+	rc = rc < 0 ? kt_diag_set(d, rc, "cannot read the parent of '%s': %s", c->dir[0],
+				  strerror(-rc))
+		    : wr_cpus(c->dir[0], file, &eff, d);
+	cpulist_release(&eff);
+	return rc;
+}
+
 static int v2_write_spec(struct cgroup_tree *t, struct cg_node *c, struct kt_diag *d)
 {
-	char *s;
 	int rc;
 
 	if (t->b.kind != CGROUP_V2)
 		return kt_diag_set(d, EOPNOTSUPP, "cannot give '%s' a cpuset: the cgroup2 "
 					       "hierarchy at '%s' has no cpuset controller",
 				   c->name, t->b.main);
-	s = c->own ? cpulist_format(&c->spec) : strdup("");
-	if (!s)
-		return kt_diag_set(d, ENOMEM, "out of memory");
-	rc = wr(c->dir[0], "cpuset.cpus", s, d);
-	free(s);
-	if (rc < 0)
+	if (!c->own) {
+		rc = v2_clear(t, c, "cpuset.cpus", "cpuset.cpus.effective", d);
+		return rc < 0 ? rc : v2_clear(t, c, "cpuset.mems", "cpuset.mems.effective", d);
+	}
+	if ((rc = wr_cpus(c->dir[0], "cpuset.cpus", &c->spec, d)) < 0)
 		return rc;
-	if (c->own && c->spec_mems.n)
-		return wr_cpus(c->dir[0], "cpuset.mems", &c->spec_mems, d);
-	return c->own ? 0 : wr(c->dir[0], "cpuset.mems", "", d);
+	return c->spec_mems.n ? wr_cpus(c->dir[0], "cpuset.mems", &c->spec_mems, d) : 0;
 }
 
 /* ---- v2 controllers --------------------------------------------------- */
