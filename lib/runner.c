@@ -161,6 +161,28 @@ int runner_read_topo(struct runner *r, struct kt_diag *d)
 	}
 }
 
+int runner_check_topo(const struct runner *r, struct kt_diag *d)
+{
+	struct cpulist avail;
+	char *have, *want;
+	int rc = 0;
+
+	cpulist_init(&avail);
+	if (cgroup_available_cpus(&r->backend, &avail) == 0 &&
+	    !cpulist_subset(&r->topo.cpus, &avail)) {
+		have = cpulist_format(&avail);
+		want = cpulist_format(&r->topo.cpus);
+		rc = kt_diag_set(d, EINVAL, "the topo record has CPUs %s, the cgroups here offer %s; "
+					    "pipe the host's ktstr-topo (without --topology) into a "
+					    "real run, or use --dry-run",
+				 want ? want : "?", have ? have : "?");
+		free(have);
+		free(want);
+	}
+	cpulist_release(&avail);
+	return rc;
+}
+
 static json_t *flag_names(unsigned mask)
 {
 	json_t *a = json_array();

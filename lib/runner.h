@@ -6,6 +6,7 @@
  *   runner_init(&r, &set, &opts);
  *   runner_select(&r, &d);          --filter/--scenario/--flags -> r.items
  *   runner_read_topo(&r, &d);       forward input until the topo record
+ *   runner_check_topo(&r, &d);      unless a dry run: are its CPUs ours?
  *   runner_run(&r, tree, &d);       tree NULL: dry run
  *   runner_release(&r);
  *
@@ -66,6 +67,8 @@ void runner_init(struct runner *r, const struct scenario_set *set, const struct 
 void runner_release(struct runner *r);
 int runner_select(struct runner *r, struct kt_diag *d);
 int runner_read_topo(struct runner *r, struct kt_diag *d);
+/* A real run needs the topology's CPUs to be ones this host's cgroups offer. */
+int runner_check_topo(const struct runner *r, struct kt_diag *d);
 /* 0 when every run was made (check r->errors), else -EINTR, -EPIPE, -EBADMSG. */
 int runner_run(struct runner *r, struct cgroup_tree *tree, struct kt_diag *d);
 

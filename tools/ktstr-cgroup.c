@@ -217,28 +217,6 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 	return 0;
 }
 
-/* The topology must name CPUs this host's cgroups can use. */
-static int check_topo_fits(const struct runner *r)
-{
-	struct cpulist avail;
-	char *have, *want;
-	int rc = KT_EXIT_OK;
-
-	cpulist_init(&avail);
-	if (cgroup_available_cpus(&r->backend, &avail) == 0 && !cpulist_subset(&r->topo.cpus, &avail)) {
-		have = cpulist_format(&avail);
-		want = cpulist_format(&r->topo.cpus);
-		kt_warnx("the topo record has CPUs %s, the cgroups here offer %s; pipe the host's "
-			 "ktstr-topo (without --topology) into a real run, or use --dry-run",
-			 want ? want : "?", have ? have : "?");
-		free(have);
-		free(want);
-		rc = KT_EXIT_USAGE;
-	}
-	cpulist_release(&avail);
-	return rc;
-}
-
 static int run_exit(struct runner *r, int rc, const struct kt_diag *d)
 {
 	if (rc == -EINTR || rc == -EPIPE)
@@ -266,8 +244,10 @@ static int run_carry_out(struct runner *r, const struct run_args *a)
 	if (rc < 0)
 		return run_exit(r, rc == -EBADMSG && !d.msg[0] ? -EIO : rc, &d);
 	if (!a->o.dry_run) {
-		if ((ex = check_topo_fits(r)) != KT_EXIT_OK)
-			return ex;
+		if (runner_check_topo(r, &d) < 0) {
+			kt_warnx("%s", d.msg);
+			return KT_EXIT_USAGE;
+		}
 		tree = cgroup_tree_new(&r->backend, a->parent, &d);
 		if (!tree) {
 			kt_warnx("%s; run as root on a host with cgroups, or use --dry-run", d.msg);
