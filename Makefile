@@ -77,6 +77,13 @@ $(O)/ktstr_kconfig.h: vmm/ktstr.kconfig mk/embed-text.sh
 
 $(O)/lib/kconfig.o: $(O)/ktstr_kconfig.h
 
+# The scenario catalog is data (scenarios/catalog.json), embedded the same way.
+$(O)/catalog.h: scenarios/catalog.json mk/embed.sh
+	@mkdir -p $(@D)
+	sh mk/embed.sh -n scenario_catalog_json scenarios/catalog.json > $@
+
+$(O)/lib/scenario.o: $(O)/catalog.h
+
 $(TOOL_BINS): $(B)/%: $(O)/tools/%.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(KT_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(KT_LIBS)

@@ -21,7 +21,7 @@ _ktstr_options() {
 	run) echo "--duration --workers --flags --filter --scenario --scenario-file --work-type --settle --no-perf-mode
 		--text --json --tap --ndjson --junit --spread-limit --gap-limit-ms --wake-p99-limit-us --wake-cv-limit
 		--throughput-cv-limit --min-iteration-rate --no-isolation --repro --probe-stack --auto-repro --kernel-dir --help" ;;
-	list) echo "--filter --json --help" ;;
+	list) echo "--filter --json --scenario-file --help" ;;
 	topo) echo "--json --text --topology --help" ;;
 	cleanup) echo "--parent-cgroup --help" ;;
 	kernel) echo "list build clean resolve add --json --force --jobs --source --keep --vmlinux

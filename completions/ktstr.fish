@@ -50,6 +50,7 @@ complete -c ktstr -n "__fish_seen_subcommand_from run" -l kernel-dir -r -F -d 'k
 # list, topo, cleanup, locks
 complete -c ktstr -n "__fish_seen_subcommand_from list" -l filter -x -d 'name substring'
 complete -c ktstr -n "__fish_seen_subcommand_from list" -l json -d 'JSON output'
+complete -c ktstr -n "__fish_seen_subcommand_from list" -l scenario-file -r -F -d 'add scenarios from a file'
 complete -c ktstr -n "__fish_seen_subcommand_from topo" -l json -d 'the topo record'
 complete -c ktstr -n "__fish_seen_subcommand_from topo" -l text -d "a summary for people"
 complete -c ktstr -n "__fish_seen_subcommand_from topo" -l topology -x -d 'synthetic N,L,C,T'

@@ -24,7 +24,7 @@ Register-ArgumentCompleter -Native -CommandName ktstr -ScriptBlock {
 		'completions', 'help')
 	$options = @{
 		'run'         = @('--duration', '--workers', '--flags', '--filter', '--scenario', '--scenario-file', '--work-type', '--settle', '--no-perf-mode', '--text', '--json', '--tap', '--ndjson', '--junit', '--spread-limit', '--gap-limit-ms', '--wake-p99-limit-us', '--wake-cv-limit', '--throughput-cv-limit', '--min-iteration-rate', '--no-isolation', '--repro', '--probe-stack', '--auto-repro', '--kernel-dir', '--help')
-		'list'        = @('--filter', '--json', '--help')
+		'list'        = @('--filter', '--json', '--scenario-file', '--help')
 		'topo'        = @('--json', '--text', '--topology', '--help')
 		'cleanup'     = @('--parent-cgroup', '--help')
 		'kernel'      = @('list', 'build', 'clean', 'resolve', 'add', '--help')

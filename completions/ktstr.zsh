@@ -68,7 +68,8 @@ _ktstr() {
 			'--kernel-dir[kernel build tree]:dir:_files -/' \
 			'--help[show help]' ;;
 	list)
-		_arguments '--filter[name substring]:substring' '--json[JSON output]' '--help[show help]' ;;
+		_arguments '--filter[name substring]:substring' '--json[JSON output]' \
+			'*--scenario-file[add scenarios from a file]:file:_files' '--help[show help]' ;;
 	topo)
 		_arguments '--json[the topo record]' '--text[a summary for people]' \
 			'--topology[synthetic N,L,C,T]:spec' \

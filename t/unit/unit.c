@@ -4,6 +4,7 @@
 #include "unit.h"
 
 static int ntests, nfailed, cur_failed;
+static const char *cur_skip;
 
 void unit_check(bool ok, const char *expr, const char *file, int line)
 {
@@ -26,12 +27,21 @@ void unit_check_str(const char *got, const char *want, const char *expr, const c
 void unit_run(void (*fn)(void), const char *name)
 {
 	cur_failed = 0;
+	cur_skip = NULL;
 	fn();
 	ntests++;
 	if (cur_failed)
 		nfailed++;
-	printf("%s %d - %s\n", cur_failed ? "not ok" : "ok", ntests, name);
+	if (cur_skip && !cur_failed)
+		printf("ok %d - %s # SKIP %s\n", ntests, name, cur_skip);
+	else
+		printf("%s %d - %s\n", cur_failed ? "not ok" : "ok", ntests, name);
 	fflush(stdout);
+}
+
+void unit_skip(const char *reason)
+{
+	cur_skip = reason;
 }
 
 int unit_done(void)

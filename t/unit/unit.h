@@ -7,7 +7,7 @@
  *   int main(void) { RUN(test_parse_empty); return unit_done(); }
  *
  * CHECK records a failure with file and line and carries on; RUN prints one
- * "ok"/"not ok" line per test function.
+ * "ok"/"not ok" line per test function; unit_skip() turns it into "ok ... # SKIP why".
  */
 #ifndef KTSTR_UNIT_H
 #define KTSTR_UNIT_H
@@ -19,6 +19,8 @@ void unit_check(bool ok, const char *expr, const char *file, int line);
 void unit_check_str(const char *got, const char *want, const char *expr, const char *file,
 		    int line);
 void unit_run(void (*fn)(void), const char *name);
+/* Mark the running test skipped (it must return at once), e.g. "needs root". */
+void unit_skip(const char *reason);
 int unit_done(void);
 
 #define CHECK(cond) unit_check(!!(cond), #cond, __FILE__, __LINE__)

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Integer expressions for scenario files: worker counts, hold times, CPU
+ * positions and conditions that depend on the topology and the options.
+ *
+ *   struct expr_env env = { .lookup = my_lookup, .call = my_call, .ctx = &ctx };
+ *   int64_t v;
+ *   if (expr_eval("max(W/5, 1) * 5", &env, &v, &diag) < 0) ... diag says why
+ *   char *name;
+ *   expr_template("cg_{h + i}", &env, &name, &diag);   "cg_3", caller frees
+ *
+ * Grammar (C precedence, 64-bit signed arithmetic, '/' and '%' truncate):
+ *   expr   := or
+ *   or     := and ('||' and)*          and := cmp ('&&' cmp)*
+ *   cmp    := sum (('=='|'!='|'<'|'<='|'>'|'>=') sum)?
+ *   sum    := term (('+'|'-') term)*   term := unary (('*'|'/'|'%') unary)*
+ *   unary  := ('-'|'!') unary | NUMBER | NAME | NAME '(' expr (',' expr)* ')' | '(' expr ')'
+ * Built-in functions: min(a, b, ...), max(a, b, ...), if(cond, then, else).
+ * Names and other functions are resolved by the environment's callbacks,
+ * which return 0, or -ENOENT for a name they do not know.
+ *
+ * With env->check set, expressions are only checked: names and functions
+ * must be known, but values are not computed (division by zero is fine),
+ * so a scenario file can be validated before any topology is known.
+ */
+#ifndef KTSTR_EXPR_H
+#define KTSTR_EXPR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define EXPR_MAX_ARGS 8
+
+struct expr_env {
+	int (*lookup)(void *ctx, const char *name, int64_t *val);
+	int (*call)(void *ctx, const char *fn, const int64_t *args, int nargs, int64_t *val);
+	void *ctx;
+	bool check;
+};
+
+int expr_eval(const char *src, const struct expr_env *env, int64_t *out, struct kt_diag *d);
+/* Replace every "{expr}" in tmpl by its decimal value. */
+int expr_template(const char *tmpl, const struct expr_env *env, char **out, struct kt_diag *d);
+
+#endif

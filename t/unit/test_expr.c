@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr.h"
+#include "unit.h"
+
+static int lookup(void *ctx, const char *name, int64_t *val)
+{
+	(void)ctx;
+	if (!strcmp(name, "W"))
+		*val = 4;
+	else if (!strcmp(name, "T"))
+		*val = 8;
+	else if (!strcmp(name, "i"))
+		*val = 3;
+	else
+		return -ENOENT;
+	return 0;
+}
+
+static int call(void *ctx, const char *fn, const int64_t *a, int n, int64_t *val)
+{
+	(void)ctx;
+	if (strcmp(fn, "twice"))
+		return -ENOENT;
+	if (n != 1)
+		return -EINVAL;
+	*val = 2 * a[0];
+	return 0;
+}
+
+static const struct expr_env env = { .lookup = lookup, .call = call };
+
+static int64_t ev(const char *s)
+{
+	struct kt_diag d;
+	int64_t v = -999;
+
+	if (expr_eval(s, &env, &v, &d) < 0)
+		return -999;
+	return v;
+}
+
+static void test_arithmetic(void)
+{
+	CHECK(ev("1") == 1);
+	CHECK(ev(" 2 + 3 * 4 ") == 14);
+	CHECK(ev("(2 + 3) * 4") == 20);
+	CHECK(ev("7 / 2") == 3);
+	CHECK(ev("7 % 3") == 1);
+	CHECK(ev("-3 + 5") == 2);
+	CHECK(ev("10 - 4 - 3") == 3);
+	CHECK(ev("100 / 10 / 5") == 2);
+}
+
+static void test_names_and_functions(void)
+{
+	CHECK(ev("W") == 4);
+	CHECK(ev("max(W/5, 1) * 5") == 5);
+	CHECK(ev("max(3*(T-1), 8)") == 21);
+	CHECK(ev("min(T-1, 4, 64)") == 4);
+	CHECK(ev("(W+1)/2*2") == 4);
+	CHECK(ev("if(i%2==0, 2*W, 1)") == 1);
+	CHECK(ev("twice(T)") == 16);
+}
+
+static void test_comparisons(void)
+{
+	CHECK(ev("T >= 5") == 1);
+	CHECK(ev("T < 5") == 0);
+	CHECK(ev("i % 3 == 0") == 1);
+	CHECK(ev("i != 3 || W == 4") == 1);
+	CHECK(ev("i != 3 && W == 4") == 0);
+	CHECK(ev("!0") == 1);
+	CHECK(ev("1 <= 1") == 1);
+	CHECK(ev("2 > 1") == 1);
+}
+
+static void test_errors(void)
+{
+	struct kt_diag d;
+	int64_t v;
+
+	CHECK(expr_eval("1 / 0", &env, &v, &d) == -EDOM);
+	CHECK(strstr(d.msg, "division by zero") != NULL);
+	CHECK(expr_eval("X + 1", &env, &v, &d) == -ENOENT);
+	CHECK(strstr(d.msg, "unknown name") && strstr(d.msg, "offset 0"));
+	CHECK(expr_eval("foo(1)", &env, &v, &d) == -ENOENT);
+	CHECK(expr_eval("twice(1, 2)", &env, &v, &d) == -EINVAL);
+	CHECK(expr_eval("(1 + 2", &env, &v, &d) == -EINVAL);
+	CHECK(expr_eval("1 +", &env, &v, &d) == -EINVAL);
+	CHECK(expr_eval("", &env, &v, &d) == -EINVAL);
+	CHECK(expr_eval("1 2", &env, &v, &d) == -EINVAL);
+	CHECK(expr_eval("3.5", &env, &v, &d) == -EINVAL);
+	CHECK(expr_eval("99999999999999999999", &env, &v, &d) == -ERANGE);
+	CHECK(expr_eval("9223372036854775807 + 1", &env, &v, &d) == -ERANGE);
+	CHECK(expr_eval("min(1)", &env, &v, &d) == -EINVAL);
+}
+
+static void test_check_mode(void)
+{
+	struct expr_env chk = env;
+	struct kt_diag d;
+	int64_t v;
+
+	chk.check = true;
+	CHECK(expr_eval("W / (i - 3)", &chk, &v, &d) == 0);
+	CHECK(expr_eval("Q", &chk, &v, &d) == -ENOENT);
+	CHECK(expr_eval("if(1, 2)", &chk, &v, &d) == -EINVAL);
+}
+
+static void test_template(void)
+{
+	struct kt_diag d;
+	char *s = NULL;
+
+	CHECK(expr_template("cg_{i + 1}", &env, &s, &d) == 0);
+	CHECK_STR(s, "cg_4");
+	free(s);
+	CHECK(expr_template("cg_0/churn_{i}/deep", &env, &s, &d) == 0);
+	CHECK_STR(s, "cg_0/churn_3/deep");
+	free(s);
+	CHECK(expr_template("plain", &env, &s, &d) == 0);
+	CHECK_STR(s, "plain");
+	free(s);
+	CHECK(expr_template("a{W}b{T}", &env, &s, &d) == 0);
+	CHECK_STR(s, "a4b8");
+	free(s);
+	CHECK(expr_template("cg_{i", &env, &s, &d) == -EINVAL);
+	CHECK(expr_template("cg_}", &env, &s, &d) == -EINVAL);
+	CHECK(expr_template("cg_{nope}", &env, &s, &d) == -ENOENT);
+}
+
+int main(void)
+{
+	RUN(test_arithmetic);
+	RUN(test_names_and_functions);
+	RUN(test_comparisons);
+	RUN(test_errors);
+	RUN(test_check_mode);
+	RUN(test_template);
+	return unit_done();
+}
