@@ -4,7 +4,7 @@
 set -u
 
 PKGS="build-essential pkg-config libjansson-dev libbpf-dev libelf-dev libzstd-dev
-libcap-dev jq bats mandoc libxml2-utils"
+libcap-dev jq bats mandoc libxml2-utils qemu-system-x86 busybox-static tmux"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "make deps: not a Debian system; install the equivalents of: $(echo $PKGS)" >&2
