@@ -329,13 +329,47 @@ static int find_lib(struct elfdeps *deps, const char *name, const struct obj *o,
 	return search_list(defaults, name, o, prog, path, size);
 }
 
-/* Record found (and its real path) once. */
-static int add_lib(struct elfdeps *deps, const char *found)
+/*
+ * Drop "." and "dir/.." from an absolute path, as an archive path must have
+ * neither; $ORIGIN/../lib is the usual source of them.
+ */
+static void lexical_clean(char *path)
 {
-	char real[PATH_MAX];
+	char *out = path, *p = path, *seg;
+	size_t len;
+
+	while (*p) {
+		while (*p == '/')
+			p++;
+		seg = p;
+		p = strchrnul(p, '/');
+		len = (size_t)(p - seg);
+		if (!len || (len == 1 && seg[0] == '.'))
+			continue;
+		if (len == 2 && seg[0] == '.' && seg[1] == '.') {
+			while (out > path && *--out != '/')
+				;
+			continue;
+		}
+		*out++ = '/';
+		memmove(out, seg, len);
+		out += len;
+	}
+	if (out == path)
+		*out++ = '/';
+	*out = '\0';
+}
+
+/* Record found (and its real path) once. */
+static int add_lib(struct elfdeps *deps, const char *path)
+{
+	char real[PATH_MAX], found[PATH_MAX];
 	struct elfdeps_lib *grown;
 	size_t i;
 
+	snprintf(found, sizeof(found), "%s", path);
+	if (found[0] == '/')
+		lexical_clean(found);
 	for (i = 0; i < deps->n; i++)
 		if (!strcmp(deps->lib[i].found, found))
 			return 0;

@@ -52,17 +52,25 @@ ln -s /proc/self/fd/2 /dev/stderr
 # that holds an executable file.
 inc=$(find /include-files -type f -perm -100 2>/dev/null | sed 's|/[^/]*$||' | sort -u |
 	tr '\n' ':')
-export PATH="/include-files:$inc$PATH"
+export PATH="$inc$PATH"
 [ -r /ktstr/env ] && . /ktstr/env
 
 # busybox poweroff/reboot/halt signal PID 1; end the command and report then.
 stop=
 trap 'stop=1' USR1 USR2 TERM
 
+# The command's stdout and stderr are pipes, as on the host side, so programs
+# neither color their output nor take it for a terminal; cat copies each pipe
+# to its port, which stays raw so every byte arrives as written.
+run_exec() {
+	sh /ktstr/exec </dev/null
+	echo $? >/run/ktstr-status
+}
+
 if [ -r /ktstr/exec ]; then
 	stty -F /dev/ttyS1 raw -echo
 	stty -F /dev/ttyS2 raw -echo
-	sh /ktstr/exec </dev/null >/dev/ttyS1 2>/dev/ttyS2 &
+	{ run_exec | cat >/dev/ttyS1; } 2>&1 | cat >/dev/ttyS2 &
 else
 	stty -F /dev/ttyS1 sane
 	[ -n "$ROWS" ] && stty -F /dev/ttyS1 rows "$ROWS" cols "$COLS"
@@ -78,6 +86,7 @@ fi
 pid=$!
 wait $pid
 status=$?
+[ -r /run/ktstr-status ] && read -r status </run/ktstr-status
 if [ -n "$stop" ]; then
 	kill -HUP $pid 2>/dev/null
 	status=0

@@ -347,6 +347,8 @@ static int guest_up(struct vm *vm, struct kt_diag *d)
 	if ((rc = vm->guest.ops->launch(&vm->guest, &l, d)) < 0)
 		return rc;
 	vm->guest_running = true;
+	if (vm->cfg->verbose)
+		kt_warnx("%s backend started (pid %d)", vm->guest.ops->name, (int)vm->guest.pid);
 	return 0;
 }
 
