@@ -8,11 +8,11 @@ _ktstr_flag_names="llc borrow steal rebal reject-pin no-ctrl"
 
 _ktstr_options() {
 	case "$1" in
-	run) echo "--duration --workers --flags --filter --json --work-type --no-perf-mode
-		--repro --probe-stack --auto-repro --kernel-dir --tap --junit --scenario-file
-		--help" ;;
+	run) echo "--duration --workers --flags --filter --scenario --scenario-file --work-type --settle --no-perf-mode
+		--text --json --tap --ndjson --junit --spread-limit --gap-limit-ms --wake-p99-limit-us --wake-cv-limit
+		--throughput-cv-limit --min-iteration-rate --no-isolation --repro --probe-stack --auto-repro --kernel-dir --help" ;;
 	list) echo "--filter --json --help" ;;
-	topo) echo "--json --topology --help" ;;
+	topo) echo "--json --text --topology --help" ;;
 	cleanup) echo "--parent-cgroup --help" ;;
 	kernel) echo "list build clean resolve add --help" ;;
 	shell) echo "--kernel --topology -i --include-files --memory-mb --dmesg --exec
@@ -48,7 +48,9 @@ _ktstr() {
 		--kernel | --kernel-dir | --parent-cgroup)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
-	--duration | --workers | --filter | --topology | --memory-mb | --exec | --cpu-cap | --watch)
+	--duration | --workers | --filter | --scenario | --settle | --spread-limit | --gap-limit-ms | \
+		--wake-p99-limit-us | --wake-cv-limit | --throughput-cv-limit | --min-iteration-rate | \
+		--topology | --memory-mb | --exec | --cpu-cap | --watch)
 		return ;;
 	esac
 	if [ "$cmd" = host-state ] && [ "$COMP_CWORD" -ge 3 ]; then

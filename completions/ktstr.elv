@@ -3,9 +3,9 @@
 var ktstr-work-types = [CpuSpin YieldHeavy Mixed IoSync Bursty PipeIo FutexPingPong CachePressure CacheYield CachePipe FutexFanOut ForkExit NiceSweep AffinityChurn PolicyChurn FanOutCompute PageFaultChurn MutexContention]
 var ktstr-flag-names = [llc borrow steal rebal reject-pin no-ctrl]
 var ktstr-options = [
-	&run=[--duration --workers --flags --filter --json --work-type --no-perf-mode --repro --probe-stack --auto-repro --kernel-dir --tap --junit --scenario-file --help]
+	&run=[--duration --workers --flags --filter --scenario --scenario-file --work-type --settle --no-perf-mode --text --json --tap --ndjson --junit --spread-limit --gap-limit-ms --wake-p99-limit-us --wake-cv-limit --throughput-cv-limit --min-iteration-rate --no-isolation --repro --probe-stack --auto-repro --kernel-dir --help]
 	&list=[--filter --json --help]
-	&topo=[--json --topology --help]
+	&topo=[--json --text --topology --help]
 	&cleanup=[--parent-cgroup --help]
 	&kernel=[list build clean resolve add --help]
 	&shell=[--kernel --topology -i --include-files --memory-mb --dmesg --exec --no-perf-mode --cpu-cap --help]

@@ -32,16 +32,27 @@ _ktstr() {
 	case $cmd in
 	run)
 		_arguments \
-			'--duration[scenario duration in seconds]:seconds' \
+			'--duration[seconds each scenario runs]:seconds' \
 			'--workers[workers per cgroup]:count' \
 			'--flags[flag profile]:flags:_values -s , flag $_ktstr_flag_names' \
 			'--filter[scenarios whose name contains]:substring' \
+			'--scenario[exactly this scenario]:name' \
+			'*--scenario-file[add scenarios from a file]:file:_files' \
+			'--work-type[replace CpuSpin work]:type:($_ktstr_work_types)' \
+			'--settle[time before measuring]:duration' \
+			'--no-perf-mode[no exclusive reservation, pinning or RT]' \
+			'--text[results for people]' \
 			'--json[results as a JSON array]' \
 			'--tap[results as TAP]' \
+			'--ndjson[every record plus verdicts]' \
 			'--junit[JUnit XML report]:file:_files' \
-			'--work-type[override CpuSpin work]:type:($_ktstr_work_types)' \
-			'--no-perf-mode[no CPU reservation, pinning or RT]' \
-			'--scenario-file[add scenarios from a file]:file:_files' \
+			'--spread-limit[off-CPU spread limit]:percent' \
+			'--gap-limit-ms[stall limit]:ms' \
+			'--wake-p99-limit-us[p99 wake latency limit]:us' \
+			'--wake-cv-limit[wake latency variation limit]:cv' \
+			'--throughput-cv-limit[throughput variation limit]:cv' \
+			'--min-iteration-rate[minimum iterations per second]:rate' \
+			'--no-isolation[do not check cpusets]' \
 			'--repro[attach crash probes]' \
 			'--probe-stack[crash stack file or functions]:file:_files' \
 			'--auto-repro[rerun a crashing scenario with probes]' \
@@ -50,7 +61,8 @@ _ktstr() {
 	list)
 		_arguments '--filter[name substring]:substring' '--json[JSON output]' '--help[show help]' ;;
 	topo)
-		_arguments '--json[the topo record]' '--topology[synthetic N,L,C,T]:spec' \
+		_arguments '--json[the topo record]' '--text[a summary for people]' \
+			'--topology[synthetic N,L,C,T]:spec' \
 			'--help[show help]' ;;
 	cleanup)
 		_arguments '--parent-cgroup[clean one cgroup]:path:_files -/' '--help[show help]' ;;

@@ -233,6 +233,16 @@ void cpulist_intersect(struct cpulist *dst, const struct cpulist *src)
 	dst->n = k;
 }
 
+void cpulist_subtract(struct cpulist *dst, const struct cpulist *src)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < dst->n; i++)
+		if (!cpulist_has(src, dst->cpu[i]))
+			dst->cpu[k++] = dst->cpu[i];
+	dst->n = k;
+}
+
 bool cpulist_subset(const struct cpulist *a, const struct cpulist *b)
 {
 	size_t i;

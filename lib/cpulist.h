@@ -50,6 +50,7 @@ bool cpulist_has(const struct cpulist *cl, unsigned cpu);
 int cpulist_copy(struct cpulist *dst, const struct cpulist *src);
 int cpulist_merge(struct cpulist *dst, const struct cpulist *src);	/* dst |= src */
 void cpulist_intersect(struct cpulist *dst, const struct cpulist *src); /* dst &= src */
+void cpulist_subtract(struct cpulist *dst, const struct cpulist *src);  /* dst -= src */
 bool cpulist_subset(const struct cpulist *a, const struct cpulist *b);	/* a <= b */
 bool cpulist_equal(const struct cpulist *a, const struct cpulist *b);
 

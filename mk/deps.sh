@@ -3,8 +3,12 @@
 # silent when everything is present; needs root only when something is missing.
 set -u
 
+# build: compiler and libraries; tests: jq, bats, mandoc, xmllint, col, and the
+# shells whose completion scripts the tests parse; VMs (ktstr-vm): qemu, the
+# guest's busybox, and tmux to drive the interactive shell in tests.
 PKGS="build-essential pkg-config libjansson-dev libbpf-dev libelf-dev libzstd-dev
-libcap-dev jq bats mandoc libxml2-utils qemu-system-x86 busybox-static tmux"
+libcap-dev jq bats mandoc libxml2-utils bsdextrautils perl zsh fish elvish
+qemu-system-x86 busybox-static tmux"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "make deps: not a Debian system; install the equivalents of: $(echo $PKGS)" >&2

@@ -28,6 +28,18 @@
 #define MAX_STAGES 5
 #define MAX_ARGS 256
 
+/*
+ * Where a pipeline's options go: each user option is handed to the stage
+ * that understands it.  An option whose tool is not part of the pipeline
+ * (stage < 0) needs that tool and is refused until it exists.
+ */
+struct route {
+	const char *flag;
+	const char *arg; /* value name, NULL for a switch */
+	int stage;
+	const char *help;
+};
+
 struct command {
 	const char *name;
 	const char *summary;
@@ -38,6 +50,39 @@ struct command {
 	/* Porcelain default output flag, dropped when the user asks for --json. */
 	const char *text_default;
 	int (*builtin)(int argc, char **argv);
+	const struct route *routes; /* NULL: every argument goes to args_stage */
+};
+
+enum { RUN_TOPO, RUN_CGROUP, RUN_WORK, RUN_CHECK, NEEDS_PROBE = -1 };
+
+static const struct route run_routes[] = {
+	{ "--duration", "SECS", RUN_CGROUP, "seconds each scenario runs (default 20)" },
+	{ "--workers", "N", RUN_CGROUP, "workers per cgroup where a scenario leaves it open (default 4)" },
+	{ "--flags", "LIST", RUN_CGROUP, "run only this flag profile, e.g. llc,borrow" },
+	{ "--filter", "SUB", RUN_CGROUP, "scenarios whose name contains SUB" },
+	{ "--scenario", "NAME", RUN_CGROUP, "exactly this scenario" },
+	{ "--scenario-file", "FILE", RUN_CGROUP, "add scenarios from FILE (repeatable)" },
+	{ "--work-type", "TYPE", RUN_CGROUP, "replace CpuSpin work in steady scenarios" },
+	{ "--settle", "DURATION", RUN_CGROUP, "time between placing workers and measuring" },
+	{ "--no-perf-mode", NULL, RUN_CGROUP,
+	  "no exclusive LLC reservation, pinning or RT (also KTSTR_NO_PERF_MODE=1)" },
+	{ "--text", NULL, RUN_CHECK, "results for people (the default on a terminal)" },
+	{ "--json", NULL, RUN_CHECK, "results as one JSON array" },
+	{ "--tap", NULL, RUN_CHECK, "results as TAP version 13" },
+	{ "--ndjson", NULL, RUN_CHECK, "every record of the run, plus verdicts" },
+	{ "--junit", "FILE", RUN_CHECK, "also write JUnit XML to FILE" },
+	{ "--spread-limit", "PCT", RUN_CHECK, "off-CPU spread limit (default 15)" },
+	{ "--gap-limit-ms", "MS", RUN_CHECK, "stall limit (default 2000)" },
+	{ "--wake-p99-limit-us", "US", RUN_CHECK, "pooled p99 wake latency limit" },
+	{ "--wake-cv-limit", "CV", RUN_CHECK, "wake latency variation limit" },
+	{ "--throughput-cv-limit", "CV", RUN_CHECK, "throughput variation limit" },
+	{ "--min-iteration-rate", "N", RUN_CHECK, "minimum iterations per second per worker" },
+	{ "--no-isolation", NULL, RUN_CHECK, "do not check that workers stay in their cpuset" },
+	{ "--repro", NULL, NEEDS_PROBE, "attach BPF probes for crash capture" },
+	{ "--probe-stack", "STACK", NEEDS_PROBE, "crash stack file or function list to probe" },
+	{ "--auto-repro", NULL, NEEDS_PROBE, "rerun a crashing scenario with probes" },
+	{ "--kernel-dir", "DIR", NEEDS_PROBE, "kernel build tree for source locations" },
+	{ NULL, NULL, 0, NULL },
 };
 
 static int cmd_completions(int argc, char **argv);
@@ -49,29 +94,30 @@ static const struct command commands[] = {
 	{ "run", "run scenarios under the active scheduler and judge them", NEEDS_ROOT,
 	  { ARGV("ktstr-topo"), ARGV("ktstr-cgroup", "run"), ARGV("ktstr-work"),
 	    ARGV("ktstr-check") },
-	  1, NULL, NULL },
+	  RUN_CGROUP, NULL, NULL, run_routes },
 	{ "list", "list scenarios with their categories and flag profiles", 0,
-	  { ARGV("ktstr-cgroup", "list") }, 0, NULL, NULL },
+	  { ARGV("ktstr-cgroup", "list") }, 0, NULL, NULL, NULL },
 	{ "topo", "show the host CPU topology (CPUs, LLCs, NUMA nodes)", 0,
-	  { ARGV("ktstr-topo") }, 0, "--text", NULL },
+	  { ARGV("ktstr-topo") }, 0, "--text", NULL, NULL },
 	{ "cleanup", "remove cgroups left behind by killed runs", NEEDS_ROOT,
-	  { ARGV("ktstr-cgroup", "cleanup") }, 0, NULL, NULL },
+	  { ARGV("ktstr-cgroup", "cleanup") }, 0, NULL, NULL, NULL },
 	{ "kernel", "manage cached test kernels: list, build, clean, resolve, add", 0,
-	  { ARGV("ktstr-kernel") }, 0, NULL, NULL },
+	  { ARGV("ktstr-kernel") }, 0, NULL, NULL, NULL },
 	{ "shell", "boot a VM with a chosen CPU topology: a shell, or --exec CMD", 0,
-	  { ARGV("ktstr-vm") }, 0, NULL, NULL },
+	  { ARGV("ktstr-vm") }, 0, NULL, NULL, NULL },
 	{ "host-state", "capture and compare per-thread host snapshots", 0,
-	  { ARGV("ktstr-hst") }, 0, NULL, NULL },
+	  { ARGV("ktstr-hst") }, 0, NULL, NULL, NULL },
 	{ "locks", "list ktstr CPU and cache reservations and who holds them", 0,
-	  { ARGV("ktstr-locks") }, 0, NULL, NULL },
+	  { ARGV("ktstr-locks") }, 0, NULL, NULL, NULL },
 	{ "completions", "print a shell completion script (bash zsh fish elvish powershell)", 0,
-	  { NULL }, 0, NULL, cmd_completions },
-	{ "help", "show help for ktstr or for one subcommand", 0, { NULL }, 0, NULL, cmd_help },
+	  { NULL }, 0, NULL, cmd_completions, NULL },
+	{ "help", "show help for ktstr or for one subcommand", 0, { NULL }, 0, NULL, cmd_help,
+	  NULL },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-static const char usage[] = "usage: ktstr [--help | --version] <command> [<args>]\n";
+static const char usage[] = "usage: ktstr [--help | --version] command [args ...]\n";
 
 static void print_help(void)
 {
@@ -168,9 +214,94 @@ static int check_needs(const struct command *c)
 	return KT_EXIT_OK;
 }
 
-/* Build one stage's argv: resolved tool path, fixed args, then maybe the user's. */
-static int build_stage(const struct command *c, int s, int argc, char **argv, char *tool,
-		       char **out)
+/* User arguments, split by the stage that receives them. */
+struct stage_args {
+	char *v[MAX_STAGES][MAX_ARGS];
+	int n[MAX_STAGES];
+};
+
+static const struct route *find_route(const struct route *r, const char *arg)
+{
+	size_t len;
+
+	for (; r->flag; r++) {
+		len = strlen(r->flag);
+		if (!strncmp(arg, r->flag, len) && (!arg[len] || (arg[len] == '=' && r->arg)))
+			return r;
+	}
+	return NULL;
+}
+
+static int push(struct stage_args *sa, int s, char *arg)
+{
+	if (sa->n[s] >= MAX_ARGS - 8)
+		return cli_usage_error(usage, "too many arguments");
+	sa->v[s][sa->n[s]++] = arg;
+	return 0;
+}
+
+static void print_routes_help(const struct command *c)
+{
+	const struct route *r;
+	char opt[64];
+
+	printf("usage: ktstr %s [options]\n\n%s.\n\n", c->name, c->summary);
+	for (r = c->routes; r->flag; r++) {
+		snprintf(opt, sizeof(opt), "%s%s%s", r->flag, r->arg ? " " : "",
+			 r->arg ? r->arg : "");
+		printf("  %-26s %s%s\n", opt, r->help, r->stage < 0 ? " (needs ktstr-probe)" : "");
+	}
+	printf("  %-26s %s\n\nSee ktstr(1).\n", "-h, --help", "this help");
+}
+
+/* Hand each option to the stage that takes it; refuse what no stage takes. */
+static int route_args(const struct command *c, int argc, char **argv, struct stage_args *sa)
+{
+	const struct route *r;
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		r = find_route(c->routes, argv[i]);
+		if (!r)
+			return cli_usage_error(usage, "unknown %s '%s' for '%s'; 'ktstr help %s' lists the options",
+					       argv[i][0] == '-' ? "option" : "argument", argv[i],
+					       c->name, c->name);
+		if (r->stage < 0) {
+			kt_warnx("'%s' needs ktstr-probe, which is not built or installed yet",
+				 r->flag);
+			return KT_EXIT_USAGE;
+		}
+		if ((rc = push(sa, r->stage, argv[i])))
+			return rc;
+		if (r->arg && !strchr(argv[i], '=')) {
+			if (++i == argc)
+				return cli_usage_error(usage, "option '%s' needs a value", r->flag);
+			if ((rc = push(sa, r->stage, argv[i])))
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int split_args(const struct command *c, int argc, char **argv, struct stage_args *sa)
+{
+	int i, rc, s = c->args_stage;
+
+	memset(sa, 0, sizeof(*sa));
+	if (c->routes)
+		return route_args(c, argc, argv, sa);
+	if (c->text_default && !has_arg(argc, argv, "--json") &&
+	    !has_arg(argc, argv, c->text_default) && (rc = push(sa, s, (char *)c->text_default)))
+		return rc;
+	for (i = 1; i < argc; i++)
+		if ((rc = push(sa, s, argv[i])))
+			return rc;
+	return 0;
+}
+
+/* One stage's argv: the resolved tool, its fixed arguments, then the user's. */
+static void build_stage(const struct command *c, int s, const struct stage_args *sa, char *tool,
+			char **out)
 {
 	const char *const *pre = c->stages[s];
 	int n = 0, i;
@@ -178,16 +309,9 @@ static int build_stage(const struct command *c, int s, int argc, char **argv, ch
 	out[n++] = tool;
 	for (i = 1; pre[i]; i++)
 		out[n++] = (char *)pre[i];
-	if (s == c->args_stage) {
-		if (c->text_default && !has_arg(argc, argv, "--json"))
-			out[n++] = (char *)c->text_default;
-		for (i = 1; i < argc && n < MAX_ARGS - 1; i++)
-			out[n++] = argv[i];
-		if (i < argc)
-			return -E2BIG;
-	}
+	for (i = 0; i < sa->n[s]; i++)
+		out[n++] = sa->v[s][i];
 	out[n] = NULL;
-	return 0;
 }
 
 static int report_pipeline(const struct command *c, const struct pipeline_status *st, int n)
@@ -206,11 +330,18 @@ static int report_pipeline(const struct command *c, const struct pipeline_status
 static int run_command(const struct command *c, int argc, char **argv)
 {
 	static char tools[MAX_STAGES][PATH_MAX];
-	char *args[MAX_STAGES][MAX_ARGS];
+	static struct stage_args sa;
+	static char *args[MAX_STAGES][MAX_ARGS + 8];
 	char *const *stages[MAX_STAGES];
 	struct pipeline_status st[MAX_STAGES];
-	int n, rc;
+	int n, rc, help = wants_help(argc, argv);
 
+	if (help && c->routes) {
+		print_routes_help(c);
+		return KT_EXIT_OK;
+	}
+	if ((rc = split_args(c, argc, argv, &sa)))
+		return rc;
 	for (n = 0; n < MAX_STAGES && c->stages[n]; n++) {
 		if (find_tool(c->stages[n][0], tools[n], sizeof(tools[n])) < 0) {
 			kt_warnx("'%s' needs %s, which is not built or installed yet; "
@@ -218,21 +349,15 @@ static int run_command(const struct command *c, int argc, char **argv)
 				 c->name, c->stages[n][0]);
 			return KT_EXIT_USAGE;
 		}
-		if (build_stage(c, n, argc, argv, tools[n], args[n]) < 0)
-			return cli_usage_error(usage, "too many arguments");
+		build_stage(c, n, &sa, tools[n], args[n]);
 		stages[n] = args[n];
 	}
-	if (!wants_help(argc, argv) && (rc = check_needs(c)) != KT_EXIT_OK)
+	if (!help && (rc = check_needs(c)) != KT_EXIT_OK)
 		return rc;
 	if (n == 1) {
 		fflush(NULL);
 		execv(args[0][0], args[0]);
 		kt_errc(KT_EXIT_ENV, errno, NULL, "cannot run '%s'", args[0][0]);
-	}
-	/* Asking a pipeline for help means asking the stage that takes the arguments. */
-	if (wants_help(argc, argv)) {
-		execv(args[c->args_stage][0], args[c->args_stage]);
-		kt_errc(KT_EXIT_ENV, errno, NULL, "cannot run '%s'", args[c->args_stage][0]);
 	}
 	if ((rc = pipeline_run(stages, (size_t)n, st)) < 0)
 		kt_warnc(-rc, NULL, "cannot start the '%s' pipeline", c->name);

@@ -101,6 +101,8 @@ static void test_set_operations(void)
 	CHECK(c.n == 4 && c.cpu[0] == 4 && c.cpu[3] == 7);
 	CHECK(cpulist_subset(&c, &a) && cpulist_subset(&c, &b) && !cpulist_subset(&a, &b));
 	CHECK(cpulist_merge(&c, &b) == 0 && cpulist_equal(&c, &b));
+	cpulist_subtract(&c, &a);
+	CHECK(c.n == 4 && c.cpu[0] == 8 && c.cpu[3] == 11);
 	CHECK(cpulist_has(&a, 0) && !cpulist_has(&a, 8));
 	CHECK(cpulist_add(&a, CPULIST_MAX_CPU + 1) == -ERANGE);
 	cpulist_release(&a);

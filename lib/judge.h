@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Judging a record stream: ktstr-check's state machine.
+ *
+ *   struct judge j;
+ *   judge_init(&j, &cli_limits);
+ *   for each record:  v = judge_feed(&j, rec, &diag);  a verdict when a
+ *                     scenario ends or is skipped, else NULL; < 0 on a
+ *                     record it must understand but cannot (diag says why)
+ *   at end of input:  v = judge_finish(&j);   verdict of an unfinished scenario
+ *   s = judge_summary(&j);
+ *   judge_release(&j);
+ *
+ * A scenario runs from scenario_begin to scenario_end.  Groups come from
+ * spawn and worker records; cpusets from cgroup records (a cgroup without
+ * a cpuset of its own inherits its parent's, and isolation is judged
+ * against every cpuset a group's cgroups had during the scenario).
+ * Worker records outside any scenario form an implicit scenario that ends
+ * with the input.
+ */
+#ifndef KTSTR_JUDGE_H
+#define KTSTR_JUDGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "checks.h"
+#include "err.h"
+
+struct judge_scenario;
+
+struct judge {
+	struct check_limits cli;
+	struct judge_scenario *cur; /* owned, NULL between scenarios */
+	uint64_t first_ns;	    /* monotonic time of the first record seen */
+	unsigned passed, failed, skipped;
+	/* progress: from the last scenario_begin */
+	long index, total;
+};
+
+void judge_init(struct judge *j, const struct check_limits *cli);
+void judge_release(struct judge *j);
+int judge_feed(struct judge *j, const json_t *rec, json_t **verdict, struct kt_diag *d);
+json_t *judge_finish(struct judge *j);
+json_t *judge_summary(const struct judge *j);
+/* The scenario in progress: its name and expected duration (0 if none). */
+const char *judge_current(const struct judge *j, uint64_t *begin_ns, uint64_t *duration_ns);
+
+#endif

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "render.h"
+
+void render_init(struct render *r, enum render_format fmt, FILE *f)
+{
+	r->fmt = fmt;
+	r->f = f;
+	r->all = json_array();
+	r->n = 0;
+	if (fmt == RENDER_TAP)
+		fprintf(f, "TAP version 13\n");
+}
+
+void render_release(struct render *r)
+{
+	json_decref(r->all);
+	r->all = NULL;
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+static const char *status(const json_t *v)
+{
+	if (json_is_true(json_object_get(v, "skipped")))
+		return "SKIP";
+	return json_is_true(json_object_get(v, "passed")) ? "PASS" : "FAIL";
+}
+
+static void text_verdict(struct render *r, const json_t *v)
+{
+	const json_t *d;
+	size_t i;
+
+	fprintf(r->f, "[%s] %s (%.1fs)\n", status(v), str(v, "scenario_name"),
+		json_number_value(json_object_get(v, "duration_s")));
+	json_array_foreach(json_object_get(v, "details"), i, d)
+		fprintf(r->f, "  %s\n", str(d, "message"));
+}
+
+/* A YAML single-quoted scalar: quotes doubled, nothing else to escape. */
+static void yaml_quoted(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputc('\'', f);
+		fputc(*s == '\n' ? ' ' : *s, f);
+	}
+	fputc('\'', f);
+}
+
+static void tap_verdict(struct render *r, const json_t *v)
+{
+	const json_t *d, *details = json_object_get(v, "details");
+	const char *st = status(v);
+	size_t i;
+
+	if (!strcmp(st, "SKIP")) {
+		d = json_array_get(details, 0);
+		fprintf(r->f, "ok %u - %s # SKIP %s\n", r->n, str(v, "scenario_name"),
+			d ? str(d, "message") : "");
+		return;
+	}
+	fprintf(r->f, "%s %u - %s\n", !strcmp(st, "PASS") ? "ok" : "not ok", r->n,
+		str(v, "scenario_name"));
+	fprintf(r->f, "  ---\n  duration_ms: %.0f\n",
+		json_number_value(json_object_get(v, "duration_s")) * 1000.0);
+	if (json_array_size(details)) {
+		fprintf(r->f, "  details:\n");
+		json_array_foreach(details, i, d) {
+			fprintf(r->f, "    - kind: %s\n      message: ", str(d, "kind"));
+			yaml_quoted(r->f, str(d, "message"));
+			fputc('\n', r->f);
+		}
+	}
+	fprintf(r->f, "  ...\n");
+}
+
+void render_verdict(struct render *r, const json_t *v)
+{
+	json_t *copy = json_deep_copy(v);
+
+	r->n++;
+	json_object_del(copy, "type");
+	json_object_del(copy, "t_ns");
+	json_array_append_new(r->all, copy);
+	if (r->fmt == RENDER_TEXT)
+		text_verdict(r, v);
+	else if (r->fmt == RENDER_TAP)
+		tap_verdict(r, v);
+	fflush(r->f);
+}
+
+void render_finish(struct render *r, const json_t *summary)
+{
+	json_int_t passed = json_integer_value(json_object_get(summary, "passed"));
+	json_int_t failed = json_integer_value(json_object_get(summary, "failed"));
+	json_int_t skipped = json_integer_value(json_object_get(summary, "skipped"));
+	json_int_t total = json_integer_value(json_object_get(summary, "total"));
+
+	switch (r->fmt) {
+	case RENDER_TEXT:
+		fprintf(r->f, "%s%lld/%lld passed (%lld failed, %lld skipped) in %.1fs\n",
+			r->n ? "\n" : "", (long long)passed, (long long)total, (long long)failed,
+			(long long)skipped, json_number_value(json_object_get(summary, "duration_s")));
+		break;
+	case RENDER_TAP:
+		fprintf(r->f, "1..%u\n", r->n);
+		break;
+	case RENDER_JSON:
+		json_dumpf(r->all, r->f, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+		fputc('\n', r->f);
+		break;
+	case RENDER_NDJSON:
+		break;
+	}
+	fflush(r->f);
+}
+
+static void xml_escaped(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		default:
+			/* XML 1.0 forbids most control characters, even escaped */
+			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+				fputc(' ', f);
+			else
+				fputc(*s, f);
+		}
+	}
+}
+
+static void junit_case(FILE *f, const json_t *v)
+{
+	const json_t *details = json_object_get(v, "details"), *d;
+	const char *st = status(v);
+	size_t i;
+
+	fprintf(f, "    <testcase classname=\"ktstr.");
+	xml_escaped(f, *str(v, "category") ? str(v, "category") : "adhoc");
+	fprintf(f, "\" name=\"");
+	xml_escaped(f, str(v, "scenario_name"));
+	fprintf(f, "\" time=\"%.3f\">\n", json_number_value(json_object_get(v, "duration_s")));
+	d = json_array_get(details, 0);
+	if (!strcmp(st, "SKIP")) {
+		fprintf(f, "      <skipped message=\"");
+		xml_escaped(f, d ? str(d, "message") : "");
+		fprintf(f, "\"/>\n");
+	} else if (!strcmp(st, "FAIL")) {
+		fprintf(f, "      <failure type=\"");
+		xml_escaped(f, d ? str(d, "kind") : "Other");
+		fprintf(f, "\" message=\"");
+		xml_escaped(f, d ? str(d, "message") : "failed");
+		fprintf(f, "\">");
+		json_array_foreach(details, i, d) {
+			xml_escaped(f, str(d, "kind"));
+			fputs(": ", f);
+			xml_escaped(f, str(d, "message"));
+			fputc('\n', f);
+		}
+		fprintf(f, "</failure>\n");
+	}
+	fprintf(f, "    </testcase>\n");
+}
+
+int render_junit_file(const struct render *r, const json_t *summary, const char *path)
+{
+	char *tmp = NULL;
+	const json_t *v;
+	size_t i;
+	FILE *f;
+	int e;
+
+	if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
+		return -ENOMEM;
+	f = fopen(tmp, "w");
+	if (!f) {
+		e = errno;
+		free(tmp);
+		return -e;
+	}
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	fprintf(f, "<testsuites name=\"ktstr\" tests=\"%u\" failures=\"%lld\" skipped=\"%lld\" time=\"%.3f\">\n",
+		r->n, (long long)json_integer_value(json_object_get(summary, "failed")),
+		(long long)json_integer_value(json_object_get(summary, "skipped")),
+		json_number_value(json_object_get(summary, "duration_s")));
+	fprintf(f, "  <testsuite name=\"ktstr\" tests=\"%u\" failures=\"%lld\" skipped=\"%lld\" time=\"%.3f\">\n",
+		r->n, (long long)json_integer_value(json_object_get(summary, "failed")),
+		(long long)json_integer_value(json_object_get(summary, "skipped")),
+		json_number_value(json_object_get(summary, "duration_s")));
+	json_array_foreach(r->all, i, v)
+		junit_case(f, v);
+	fprintf(f, "  </testsuite>\n</testsuites>\n");
+	e = ferror(f) ? EIO : 0;
+	if (fclose(f) != 0 && !e)
+		e = errno;
+	if (!e && rename(tmp, path) < 0)
+		e = errno;
+	if (e)
+		unlink(tmp);
+	free(tmp);
+	return -e;
+}

@@ -1,0 +1,155 @@
+#!/usr/bin/env bats
+# ktstr-check: statistics, checks, verdicts and their renderings.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+stream() {
+	"$FIXTURES/check/mkstream.sh" "$@"
+}
+
+verdict_kinds() {
+	jq -c 'select(.type == "verdict" and .scenario == "unit") | [.details[].kind]'
+}
+
+@test "ktstr-check: a healthy group passes, a skip is counted, exit 0" {
+	run -0 --separate-stderr bash -c "$FIXTURES/check/mkstream.sh | ktstr-check --text"
+	[[ "$output" == *"[PASS] unit/default (1.0s)"* ]]
+	[[ "$output" == *"[SKIP] llc/default"*"needs >= 2 LLCs, have 1"* ]]
+	[[ "$output" == *"1/2 passed (0 failed, 1 skipped)"* ]]
+}
+
+@test "ktstr-check: NDJSON mode passes every input record through, then verdicts and a summary" {
+	run -0 --separate-stderr bash -c "$FIXTURES/check/mkstream.sh | ktstr-check"
+	[ "$(jq -r .type <<<"$output" | head -n 9 | tr '\n' ' ')" = \
+		"topo scenario_begin cgroup spawn start stop worker worker scenario_end " ]
+	[ "$(jq -c 'select(.type=="summary") | [.passed,.failed,.skipped,.total]' <<<"$output")" = "[1,0,1,2]" ]
+}
+
+@test "ktstr-check: a worker with zero work units is Starved and fails the run with exit 1" {
+	run -1 --separate-stderr bash -c "$FIXTURES/check/mkstream.sh UNITS1=0 | ktstr-check"
+	[ "$(verdict_kinds <<<"$output")" = '["Starved"]' ]
+	[[ "$output" == *"cg_0 worker 1 (pid 101): starved"* ]]
+}
+
+@test "ktstr-check: a stall over 2000 ms is Stuck, naming value, CPU and limit" {
+	run -1 --separate-stderr bash -c "$FIXTURES/check/mkstream.sh GAP1=2500000000 | ktstr-check"
+	[ "$(verdict_kinds <<<"$output")" = '["Stuck"]' ]
+	[[ "$output" == *"stuck 2500 ms on cpu 1 at +5 ms, limit 2000 ms"* ]]
+	run -0 bash -c "$FIXTURES/check/mkstream.sh GAP1=1999000000 | ktstr-check"
+}
+
+@test "ktstr-check: an off-CPU spread over 15 points is Unfair" {
+	run -1 bash -c "$FIXTURES/check/mkstream.sh OFF2=300000000 | ktstr-check"
+	[ "$(verdict_kinds <<<"$output")" = '["Unfair"]' ]
+	[[ "$output" == *"spread 20.0 points (10.0%-30.0%) over 2 workers"*"limit 15.0"* ]]
+	run -0 bash -c "$FIXTURES/check/mkstream.sh OFF2=240000000 | ktstr-check"
+}
+
+@test "ktstr-check: running outside the cpuset is an Isolation failure naming the CPU" {
+	run -1 bash -c "$FIXTURES/check/mkstream.sh CPUS1='[1,5]' | ktstr-check"
+	[ "$(verdict_kinds <<<"$output")" = '["Isolation"]' ]
+	[[ "$output" == *"ran on CPU 5 outside cpuset 0-1"* ]]
+	run -0 bash -c "$FIXTURES/check/mkstream.sh CPUS1='[1,5]' | ktstr-check --no-isolation"
+	run -0 bash -c "$FIXTURES/check/mkstream.sh CPUS1='[1,5]' CHECKS='{\"isolation\":false}' | ktstr-check"
+}
+
+@test "ktstr-check: a worker that did not complete is reported with its signal" {
+	run -1 bash -c "$FIXTURES/check/mkstream.sh DONE1=false | ktstr-check"
+	[ "$(verdict_kinds <<<"$output")" = '["NotCompleted"]' ]
+	[[ "$output" == *"did not complete: killed by signal 9"* ]]
+}
+
+@test "ktstr-check: command-line limits override the scenario's, which override defaults" {
+	run -0 bash -c "$FIXTURES/check/mkstream.sh OFF2=300000000 CHECKS='{\"max_spread_pct\":50}' | ktstr-check"
+	run -1 bash -c "$FIXTURES/check/mkstream.sh OFF2=300000000 CHECKS='{\"max_spread_pct\":50}' | ktstr-check --spread-limit 5"
+	run -0 bash -c "$FIXTURES/check/mkstream.sh GAP1=2500000000 | ktstr-check --gap-limit-ms 3000"
+	run -1 bash -c "$FIXTURES/check/mkstream.sh | ktstr-check --min-iteration-rate 5000"
+	[[ "$output" == *"1000.0 iterations/s, limit 5000.0"* ]]
+}
+
+@test "ktstr-check: a stream that ends inside a scenario fails it and says so" {
+	run -1 bash -c "$FIXTURES/check/mkstream.sh END=0 | ktstr-check --text"
+	[[ "$output" == *"[FAIL] unit/default"*"input ended before the scenario did"* ]]
+}
+
+@test "ktstr-check: a scenario_end with an error fails the scenario" {
+	run -1 bash -c "$FIXTURES/check/mkstream.sh | sed 's/\"error\":null/\"error\":\"cpuset write failed\"/' | ktstr-check --text"
+	[[ "$output" == *"scenario failed: cpuset write failed"* ]]
+}
+
+@test "ktstr-check: --json is one JSON array with the reference's field names" {
+	run -1 --separate-stderr bash -c "$FIXTURES/check/mkstream.sh OFF2=300000000 | ktstr-check --json"
+	[ "$(jq -c 'map(.scenario_name)' <<<"$output")" = '["unit/default","llc/default"]' ]
+	[ "$(jq -c '.[0] | [.passed, .skipped, .details[0].kind]' <<<"$output")" = '[false,false,"Unfair"]' ]
+	[ "$(jq -c '.[0].stats.cgroups[0] | [.num_workers, .spread]' <<<"$output")" = '[2,20]' ]
+	[ "$(jq -r '.[0].stats.worst_spread' <<<"$output")" = 20 ]
+}
+
+@test "ktstr-check: --tap output is valid TAP that a harness reads" {
+	require_cmd prove
+	stream OFF2=300000000 | ktstr-check --tap >"$BATS_TEST_TMPDIR/out.tap" || true
+	run -1 prove -e cat "$BATS_TEST_TMPDIR/out.tap"
+	[[ "$output" == *"Failed test:  1"* ]]
+	stream | ktstr-check --tap >"$BATS_TEST_TMPDIR/ok.tap"
+	run -0 prove -e cat "$BATS_TEST_TMPDIR/ok.tap"
+}
+
+@test "ktstr-check: --junit writes XML that parses, with failures and skips counted" {
+	require_cmd xmllint
+	stream OFF2=300000000 | ktstr-check --junit "$BATS_TEST_TMPDIR/r.xml" >/dev/null || true
+	run -0 xmllint --xpath 'string(/testsuites/@failures)' "$BATS_TEST_TMPDIR/r.xml"
+	[ "$output" = 1 ]
+	run -0 xmllint --xpath 'string(/testsuites/@skipped)' "$BATS_TEST_TMPDIR/r.xml"
+	[ "$output" = 1 ]
+	run -0 xmllint --xpath 'string(//testcase[1]/failure/@type)' "$BATS_TEST_TMPDIR/r.xml"
+	[ "$output" = Unfair ]
+	[ -z "$(ls "$BATS_TEST_TMPDIR" | grep tmp)" ]
+}
+
+@test "ktstr-check: --junit into an unwritable place is an environment error" {
+	run -3 --separate-stderr bash -c "$FIXTURES/check/mkstream.sh | ktstr-check --junit /nonexistent/dir/r.xml"
+	[[ "$stderr" == *"cannot write '/nonexistent/dir/r.xml'"* ]]
+}
+
+@test "ktstr-check: malformed input gives an error record, the partial results and exit 2" {
+	run -2 --separate-stderr bash -c "{ $FIXTURES/check/mkstream.sh END=0; echo '{oops'; } | ktstr-check"
+	[[ "$stderr" == "ktstr-check: line 9: malformed JSON"* ]]
+	[ "$(jq -r 'select(.type=="error") | .fatal' <<<"$output")" = true ]
+	[ "$(jq -r 'select(.type=="summary") | .failed' <<<"$output")" = 1 ]
+}
+
+@test "ktstr-check: a bad worker record is refused with its line number" {
+	run -2 --separate-stderr bash -c "$FIXTURES/check/mkstream.sh | sed '7s/\"group\":1/\"group\":\"x\"/' | ktstr-check"
+	[[ "$stderr" == *"line 7: worker record: \"group\" is not an integer"* ]]
+}
+
+@test "ktstr-check: wake latency pools every worker's histogram exactly" {
+	# worker A: 99 samples at 100 (bucket 100); worker B: one at 1000000
+	run -0 bash -c "$FIXTURES/check/mkstream.sh | jq -c 'if .type==\"worker\" and .index==0 then .wake={samples:99,hist:{sub_bits:7,count:99,min:100,max:100,sum:9900,sumsq:990000,buckets:[[100,99]]}} elif .type==\"worker\" then .wake={samples:1,hist:{sub_bits:7,count:1,min:1000000,max:1000000,sum:1000000,sumsq:1e12,buckets:[[$(printf '%s' 2672),1]]}} else . end' | ktstr-check --json --wake-p99-limit-us 1"
+	[ "$(jq -c '.[0].stats.cgroups[0] | [.median_wake_latency_us, .p99_wake_latency_us, .wake_samples]' <<<"$output")" = '[0.1,0.1,100]' ]
+	run -1 bash -c "$FIXTURES/check/mkstream.sh | jq -c 'if .type==\"worker\" then .wake={samples:1,hist:{sub_bits:7,count:1,min:1000000,max:1000000,sum:1000000,sumsq:1e12,buckets:[[2672,1]]}} else . end' | ktstr-check --wake-p99-limit-us 500"
+	[[ "$output" == *"wake latency p99 1000.0 us over 2 samples, limit 500.0 us"* ]]
+}
+
+@test "ktstr-check: bad options exit 2" {
+	run -2 --separate-stderr ktstr-check --spread-limit abc
+	[[ "$stderr" == *"--spread-limit: 'abc' is not a decimal number"* ]]
+	run -2 ktstr-check --json --tap
+	run -2 ktstr-check --gap-limit-ms 1 --gap-limit-ms 2
+}
+
+@test "ktstr-check: SIGINT stops it with the partial results and exit 130" {
+	local fifo=$BATS_TEST_TMPDIR/in pid
+	mkfifo "$fifo"
+	ktstr-check --text <"$fifo" >"$BATS_TEST_TMPDIR/out" &
+	pid=$!
+	exec 8>"$fifo"
+	"$FIXTURES/check/mkstream.sh" END=0 >&8
+	sleep 0.3
+	kill -INT "$pid"
+	run wait "$pid"
+	exec 8>&-
+	[ "$status" -eq 130 ]
+	grep -q "input ended before the scenario did" "$BATS_TEST_TMPDIR/out"
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bats
+# Documentation stays true: man pages lint clean, every tool has one.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+MAN=$BATS_TEST_DIRNAME/../man
+
+@test "man pages pass mandoc -Tlint at warning level" {
+	require_cmd mandoc
+	run -0 mandoc -Tlint -Wwarning "$MAN"/*.1 "$MAN"/*.5
+	[ -z "$output" ]
+}
+
+@test "every built tool has a man page and every man page a tool" {
+	local t
+	for t in "$KTSTR_BIN"/ktstr*; do
+		[ -e "$MAN/$(basename "$t").1" ] || { echo "no man page for $t"; return 1; }
+	done
+	for t in "$MAN"/*.1; do
+		[ -x "$KTSTR_BIN/$(basename "$t" .1)" ] || { echo "no tool for $t"; return 1; }
+	done
+}
+
+@test "every tool's --help and --version exit 0 on stdout" {
+	local t
+	for t in "$KTSTR_BIN"/ktstr*; do
+		run -0 --separate-stderr "$t" --help
+		[ -n "$output" ] && [ -z "$stderr" ] || { echo "$t --help"; return 1; }
+		run -0 --separate-stderr "$t" --version
+		[[ "$output" == "$(basename "$t") "* ]] || { echo "$t --version: $output"; return 1; }
+	done
+}
+
+@test "each tool's usage text equals its man page SYNOPSIS" {
+	local t name usage syn
+	for t in "$KTSTR_BIN"/ktstr*; do
+		name=$(basename "$t")
+		usage=$("$t" --help | sed '/^$/q' | sed 's/^usage: //' | tr -s ' \t\n' ' ' | sed 's/ $//')
+		syn=$(MANWIDTH=200 mandoc -Tutf8 "$MAN/$name.1" | col -b |
+			awk '/^SYNOPSIS/ {on=1; next} /^[A-Z]/ {on=0} on' |
+			tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//')
+		[ "$usage" = "$syn" ] || { echo "$name: usage '$usage' != SYNOPSIS '$syn'"; return 1; }
+	done
+}
