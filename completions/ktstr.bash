@@ -16,7 +16,8 @@ _ktstr_options() {
 	cleanup) echo "--parent-cgroup --help" ;;
 	kernel) echo "list build clean resolve add --help" ;;
 	shell) echo "--kernel --topology -i --include-files --memory-mb --dmesg --exec
-		--no-perf-mode --cpu-cap --help" ;;
+		--no-perf-mode --cpu-cap --timeout --backend --append --dry-run -v --verbose
+		--help" ;;
 	host-state) echo "capture compare --help" ;;
 	locks) echo "--json --watch --help" ;;
 	completions) echo "bash zsh fish elvish powershell" ;;
@@ -48,9 +49,12 @@ _ktstr() {
 		--kernel | --kernel-dir | --parent-cgroup)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
+	--backend)
+		mapfile -t COMPREPLY < <(compgen -W "auto qemu native" -- "$cur")
+		return ;;
 	--duration | --workers | --filter | --scenario | --settle | --spread-limit | --gap-limit-ms | \
 		--wake-p99-limit-us | --wake-cv-limit | --throughput-cv-limit | --min-iteration-rate | \
-		--topology | --memory-mb | --exec | --cpu-cap | --watch)
+		--topology | --memory-mb | --exec | --cpu-cap | --watch | --timeout | --append)
 		return ;;
 	esac
 	if [ "$cmd" = host-state ] && [ "$COMP_CWORD" -ge 3 ]; then

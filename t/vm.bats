@@ -30,7 +30,7 @@ fake_kernel() {
 
 @test "ktstr-vm: --help and --version go to stdout and exit 0" {
 	run -0 ktstr-vm --help
-	[[ "$output" == "usage: ktstr-vm --kernel ID"* ]]
+	[[ "$output" == "usage: ktstr-vm --kernel id"* ]]
 	[[ "$output" == *"--include-files"* ]]
 	run -0 ktstr-vm --version
 	[[ "$output" == "ktstr-vm "* ]]
