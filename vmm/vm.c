@@ -376,6 +376,25 @@ static const struct vm_level levels[] = {
 
 #define NLEVELS (sizeof(levels) / sizeof(levels[0]))
 
+/* An argument as sh would need it: bare when plain, else in single quotes. */
+static void print_quoted(const char *a)
+{
+	const char *p;
+
+	if (*a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+			    "@%+=:,./_-") == strlen(a)) {
+		printf(" %s", a);
+		return;
+	}
+	printf(" '");
+	for (p = a; *p; p++)
+		if (*p == '\'')
+			printf("'\\''");
+		else
+			putchar(*p);
+	putchar('\'');
+}
+
 static void dry_run(struct vm *vm)
 {
 	int chan[VM_NCHAN] = { -1, -1, -1, -1 };
@@ -390,7 +409,7 @@ static void dry_run(struct vm *vm)
 	       (unsigned long long)vm->boot_bytes);
 	if (qemu_build_argv(l.qemu, &l, chan, &argv, &d) == 0) {
 		for (a = argv; *a; a++)
-			printf(" %s", *a);
+			print_quoted(*a);
 		qemu_free_argv(argv);
 	}
 	printf("\n");
