@@ -265,27 +265,67 @@ boot_topology() {
 	! kill -0 "$qpid" 2>/dev/null
 }
 
-@test "ktstr shell: interactive through tmux: echo hi, poweroff, terminal restored" {
+@test "ktstr-vm: --dmesg copies the kernel console to stderr" {
 	require_vm
-	require_cmd tmux
+	run -0 --separate-stderr ktstr-vm --kernel "$KERNEL" --timeout 120 --dmesg --exec 'echo out'
+	[ "$output" = out ]
+	[[ "$stderr" == *"Linux version"* ]]
+	[[ "$stderr" == *"Run /init as init process"* ]]
+}
+
+@test "ktstr-vm: a closed stdout stops the VM and exits 130" {
+	require_vm
+	run -0 bash -c "ktstr-vm --kernel '$KERNEL' --timeout 120 --exec yes | head -n 2;
+		echo rc=\${PIPESTATUS[0]}"
+	[ "$output" = "$(printf 'y\ny\nrc=130')" ]
+}
+
+# Start an interactive ktstr-vm in tmux whose pid lands in $BATS_TEST_TMPDIR/pid;
+# the terminal settings before and after go to files 'before' and 'after'.
+interactive_start() {
 	sock="$BATS_TEST_TMPDIR/tmux.sock"
-	t() { tmux -S "$sock" "$@"; }
-	t new-session -d -s vm -x 100 -y 30 "bash --norc --noprofile"
-	t send-keys -t vm "stty -g >'$BATS_TEST_TMPDIR/before'; ktstr shell --kernel '$KERNEL' \
---timeout 120; echo rc=\$? >'$BATS_TEST_TMPDIR/rc'; stty -g >'$BATS_TEST_TMPDIR/after'" Enter
+	tmux -S "$sock" new-session -d -s vm -x 100 -y 30 "bash --norc --noprofile"
+	tmux -S "$sock" send-keys -t vm "cd '$BATS_TEST_TMPDIR'; stty -g >before; \
+bash -c 'echo \$\$ >pid; exec ktstr shell --kernel \"$KERNEL\" --timeout 120'; \
+echo rc=\$? >rc; stty -g >after" Enter
 	for _ in $(seq 600); do
-		t capture-pane -p -t vm | grep -q 'ktstr shell: Linux' && break
+		tmux -S "$sock" capture-pane -p -t vm | grep -q 'ktstr shell: Linux' && break
 		sleep 0.2
 	done
 	sleep 1
-	t send-keys -t vm 'echo h""i; poweroff' Enter
+}
+
+interactive_finish() {
 	for _ in $(seq 300); do
 		[ -s "$BATS_TEST_TMPDIR/after" ] && break
 		sleep 0.2
 	done
-	screen=$(t capture-pane -p -t vm)
-	t kill-server
+	screen=$(tmux -S "$sock" capture-pane -p -J -S -1000 -t vm)
+	tmux -S "$sock" kill-server
+	diff "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+}
+
+@test "ktstr shell: interactive through tmux: echo hi, poweroff, terminal restored" {
+	require_vm
+	require_cmd tmux
+	interactive_start
+	tmux -S "$sock" send-keys -t vm 'echo h""i; poweroff' Enter
+	interactive_finish
 	grep -qx 'hi' <<<"$screen"
 	[ "$(cat "$BATS_TEST_TMPDIR/rc")" = rc=0 ]
-	diff "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+}
+
+@test "ktstr shell: interactive terminal is restored after a guest crash and after SIGTERM" {
+	require_vm
+	require_cmd tmux
+	interactive_start
+	tmux -S "$sock" send-keys -t vm 'echo c >/proc/sysrq-trigger' Enter
+	interactive_finish
+	[ "$(cat "$BATS_TEST_TMPDIR/rc")" = rc=3 ]
+	[[ "$screen" == *"the guest kernel panicked"* ]]
+	rm -f "$BATS_TEST_TMPDIR/after"
+	interactive_start
+	kill -TERM "$(cat "$BATS_TEST_TMPDIR/pid")"
+	interactive_finish
+	[ "$(cat "$BATS_TEST_TMPDIR/rc")" = rc=130 ]
 }
