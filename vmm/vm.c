@@ -427,6 +427,7 @@ static int verdict(struct vm *vm, struct relay *r, enum relay_end end, int backe
 	case RELAY_OUTPUT_GONE:
 		return KT_EXIT_INTR;
 	case RELAY_ESCAPE:
+		fputc('\n', stderr); /* the guest's prompt is still on the line */
 		kt_warnx("the VM was killed (Ctrl-A x)");
 		return KT_EXIT_INTR;
 	case RELAY_IO_ERROR:
