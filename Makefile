@@ -84,6 +84,13 @@ $(O)/catalog.h: scenarios/catalog.json mk/embed.sh
 
 $(O)/lib/scenario.o: $(O)/catalog.h
 
+# The guest's /init is a busybox script, embedded so ktstr-vm can pack it anywhere.
+$(O)/guest-init.h: vmm/guest-init.sh mk/embed-file.sh
+	@mkdir -p $(@D)
+	sh mk/embed-file.sh guest_init_script vmm/guest-init.sh > $@
+
+$(O)/vmm/base.o: $(O)/guest-init.h
+
 $(TOOL_BINS): $(B)/%: $(O)/tools/%.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(KT_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(KT_LIBS)

@@ -27,7 +27,8 @@ _ktstr_options() {
 	kernel) echo "list build clean resolve add --json --force --jobs --source --keep --vmlinux
 		--config --name --help" ;;
 	shell) echo "--kernel --topology -i --include-files --memory-mb --dmesg --exec
-		--no-perf-mode --cpu-cap --help" ;;
+		--no-perf-mode --cpu-cap --timeout --backend --append --dry-run -v --verbose
+		--help" ;;
 	host-state) echo "capture compare --output --group-by --cgroup-flatten --metric --top
 		--min-delta --all --json --fail-on-change --help" ;;
 	locks) echo "--json --watch --help" ;;
@@ -80,9 +81,13 @@ _ktstr() {
 		--kernel | --kernel-dir | --parent-cgroup)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
+	--backend)
+		mapfile -t COMPREPLY < <(compgen -W "auto qemu native" -- "$cur")
+		return ;;
 	--duration | --workers | --filter | --scenario | --settle | --spread-limit | --gap-limit-ms | \
 		--wake-p99-limit-us | --wake-cv-limit | --throughput-cv-limit | --min-iteration-rate | \
-		--topology | --memory-mb | --exec | --cpu-cap | --watch | --keep | --jobs | -j | --name)
+		--topology | --memory-mb | --exec | --cpu-cap | --watch | --keep | --jobs | -j | --name | \
+		--timeout | --append)
 		return ;;
 	--source)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")

@@ -100,6 +100,11 @@ complete -c ktstr -n "__fish_seen_subcommand_from shell" -l dmesg -d 'kernel con
 complete -c ktstr -n "__fish_seen_subcommand_from shell" -l exec -x -d 'command to run'
 complete -c ktstr -n "__fish_seen_subcommand_from shell" -l no-perf-mode -d 'no reservation'
 complete -c ktstr -n "__fish_seen_subcommand_from shell" -l cpu-cap -x -d 'host CPUs to reserve'
+complete -c ktstr -n "__fish_seen_subcommand_from shell" -l timeout -x -d 'kill the VM after'
+complete -c ktstr -n "__fish_seen_subcommand_from shell" -l backend -x -a 'auto qemu native' -d 'VM backend'
+complete -c ktstr -n "__fish_seen_subcommand_from shell" -l append -x -d 'kernel parameters'
+complete -c ktstr -n "__fish_seen_subcommand_from shell" -l dry-run -d 'print, boot nothing'
+complete -c ktstr -n "__fish_seen_subcommand_from shell" -s v -l verbose -d 'boot timing'
 # completions, help
 complete -c ktstr -n "__fish_seen_subcommand_from completions" -a 'bash zsh fish elvish powershell'
 complete -c ktstr -n "__fish_seen_subcommand_from help" -a "$ktstr_cmds"

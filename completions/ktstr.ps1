@@ -29,7 +29,8 @@ Register-ArgumentCompleter -Native -CommandName ktstr -ScriptBlock {
 		'cleanup'     = @('--parent-cgroup', '--help')
 		'kernel'      = @('list', 'build', 'clean', 'resolve', 'add', '--help')
 		'shell'       = @('--kernel', '--topology', '-i', '--include-files', '--memory-mb', '--dmesg',
-			'--exec', '--no-perf-mode', '--cpu-cap', '--help')
+			'--exec', '--no-perf-mode', '--cpu-cap', '--timeout', '--backend', '--append',
+			'--dry-run', '-v', '--verbose', '--help')
 		'host-state'  = @('capture', 'compare', '-o', '--output', '--group-by', '--cgroup-flatten',
 			'--metric', '--top', '--min-delta', '--all', '--json', '--fail-on-change', '--help')
 		'locks'       = @('--json', '--watch', '--help')

@@ -113,6 +113,11 @@ _ktstr() {
 			'--exec[run a command instead of a shell]:command' \
 			'--no-perf-mode[no CPU reservation]' \
 			'--cpu-cap[reserve N host CPUs]:N' \
+			'--timeout[kill the VM after]:duration' \
+			'--backend[VM backend]:backend:(auto qemu native)' \
+			'*--append[kernel parameters]:params' \
+			'--dry-run[print, boot nothing]' \
+			'(-v --verbose)'{-v,--verbose}'[boot timing on stderr]' \
 			'--help[show help]' ;;
 	host-state)
 		if (( CURRENT == 2 )); then

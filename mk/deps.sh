@@ -15,10 +15,11 @@ libcap-dev jq bats mandoc libxml2-utils bsdextrautils perl zsh fish elvish"
 PKGS="$PKGS curl xz-utils python3 git bc bison flex libssl-dev dwarves cpio"
 # flock(1) and script(1) for the lock tests
 PKGS="$PKGS util-linux bsdutils"
-[ $# -gt 0 ] && PKGS="$*"
-
 # ktstr-hst: ps for bench/hst-capture.sh, the zstd tool for t/hst.bats
 PKGS="$PKGS procps zstd"
+# VMs (ktstr-vm): qemu, the guest's busybox, tmux to drive the interactive shell
+PKGS="$PKGS qemu-system-x86 busybox-static tmux"
+[ $# -gt 0 ] && PKGS="$*"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "make deps: not a Debian system; install the equivalents of: $(echo $PKGS)" >&2
