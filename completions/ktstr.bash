@@ -18,7 +18,7 @@ memory_current_bytes cgroups"
 
 _ktstr_options() {
 	case "$1" in
-	run) echo "--duration --workers --flags --filter --scenario --scenario-file --work-type --settle --no-perf-mode
+	run) echo "--duration --workers --flags --filter --scenario --scenario-file --work-type --settle --no-perf-mode --cpu-cap --lock-timeout
 		--text --json --tap --ndjson --junit --spread-limit --gap-limit-ms --wake-p99-limit-us --wake-cv-limit
 		--throughput-cv-limit --min-iteration-rate --no-isolation --repro --probe-stack --auto-repro --kernel-dir --help" ;;
 	list) echo "--filter --json --scenario-file --help" ;;
@@ -86,7 +86,7 @@ _ktstr() {
 		return ;;
 	--duration | --workers | --filter | --scenario | --settle | --spread-limit | --gap-limit-ms | \
 		--wake-p99-limit-us | --wake-cv-limit | --throughput-cv-limit | --min-iteration-rate | \
-		--topology | --memory-mb | --exec | --cpu-cap | --watch | --keep | --jobs | -j | --name | \
+		--topology | --memory-mb | --exec | --cpu-cap | --lock-timeout | --watch | --keep | --jobs | -j | --name | \
 		--timeout | --append)
 		return ;;
 	--source)

@@ -49,7 +49,9 @@ _ktstr() {
 			'*--scenario-file[add scenarios from a file]:file:_files' \
 			'--work-type[replace CpuSpin work]:type:($_ktstr_work_types)' \
 			'--settle[time before measuring]:duration' \
-			'--no-perf-mode[no exclusive reservation, pinning or RT]' \
+			'--no-perf-mode[share LLCs with other runs]' \
+			'--cpu-cap[run on exactly N CPUs]:N' \
+			'--lock-timeout[wait for busy CPUs]:duration' \
 			'--text[results for people]' \
 			'--json[results as a JSON array]' \
 			'--tap[results as TAP]' \

@@ -84,6 +84,13 @@ struct cgroup_tree *cgroup_tree_new(const struct cgroup_backend *b, const char *
 void cgroup_tree_free(struct cgroup_tree *t, unsigned drain_ms, struct kt_diag *d);
 /* The parent directory in the main hierarchy. */
 const char *cgroup_tree_parent(const struct cgroup_tree *t);
+/*
+ * Confine the run's parent (and so every cgroup below it) to a CPU
+ * reservation, before any cgroup is created under it.  -EOPNOTSUPP when
+ * the backend has no cpuset.
+ */
+int cgroup_tree_confine(struct cgroup_tree *t, const struct cpulist *cpus,
+			const struct cpulist *mems, struct kt_diag *d);
 int cgroup_tree_set_cpu_ctrl(struct cgroup_tree *t, bool on, struct kt_diag *d);
 /* Total time removals spent waiting for cgroups to empty. */
 uint64_t cgroup_tree_waited_ns(const struct cgroup_tree *t);

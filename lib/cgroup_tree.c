@@ -569,6 +569,28 @@ fail:
 	return NULL;
 }
 
+int cgroup_tree_confine(struct cgroup_tree *t, const struct cpulist *cpus,
+			const struct cpulist *mems, struct kt_diag *d)
+{
+	int rc;
+
+	if (t->b.kind == CGROUP_V2_NOCPUSET)
+		return kt_diag_set(d, EOPNOTSUPP, "cgroup2 here has no cpuset controller");
+	if (is_v2(t)) {
+		if ((rc = wr_cpus(t->pdir[0], "cpuset.cpus", cpus, d)) < 0)
+			return rc;
+		return mems->n ? wr_cpus(t->pdir[0], "cpuset.mems", mems, d) : 0;
+	}
+	cpulist_intersect(&t->pcpus, cpus);
+	if (mems->n)
+		cpulist_intersect(&t->pmems, mems);
+	if (!t->pcpus.n || !t->pmems.n)
+		return kt_diag_set(d, EINVAL, "the reserved CPUs are outside '%s'", t->b.main);
+	if ((rc = wr_cpus(t->pdir[0], "cpuset.cpus", &t->pcpus, d)) < 0)
+		return rc;
+	return wr_cpus(t->pdir[0], "cpuset.mems", &t->pmems, d);
+}
+
 uint64_t cgroup_tree_waited_ns(const struct cgroup_tree *t)
 {
 	return t->waited_ns;

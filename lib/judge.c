@@ -23,7 +23,7 @@ struct jgroup {
 struct jcgroup {
 	char *name;		/* owned */
 	struct cpulist cpus;	/* union of every cpuset it had */
-	bool unrestricted;	/* had no cpuset of its own at some point */
+	bool unrestricted;	/* had no cpuset of its own at some point: inherited */
 };
 
 struct judge_scenario {
@@ -35,6 +35,7 @@ struct judge_scenario {
 	size_t ng;
 	struct jcgroup *cg;
 	size_t ncg;
+	struct cpulist run_cpus; /* the run's CPUs, from scenario_begin; empty if unknown */
 };
 
 void judge_init(struct judge *j, const struct check_limits *cli)
@@ -64,6 +65,7 @@ static void scenario_free(struct judge_scenario *s)
 	}
 	free(s->g);
 	free(s->cg);
+	cpulist_release(&s->run_cpus);
 	free(s->name);
 	free(s->scenario);
 	free(s->profile);
@@ -98,6 +100,9 @@ static struct judge_scenario *scenario_new(const json_t *begin, struct kt_diag *
 	s->profile = dup_or(begin, "profile", "default");
 	s->category = dup_or(begin, "category", "");
 	s->details = json_array();
+	cpulist_init(&s->run_cpus);
+	if (json_is_array(json_object_get(begin, "cpus")))
+		cpulist_from_json(&s->run_cpus, json_object_get(begin, "cpus"), NULL);
 	s->begin_ns = t > 0 ? (uint64_t)t : ktime_now_ns();
 	s->duration_ns = (uint64_t)json_integer_value(json_object_get(begin, "duration_ns"));
 	if (checks_from_json(&s->limits, json_object_get(begin, "checks"), d) < 0) {
@@ -255,7 +260,8 @@ static int on_worker(struct judge_scenario *s, const json_t *rec, struct kt_diag
 
 /*
  * The CPUs a cgroup could use: its own cpusets, else its nearest ancestor's
- * ("cg_0/sub" inherits "cg_0").  Returns false when it was unrestricted.
+ * ("cg_0/sub" inherits "cg_0"), else the run's CPUs.  Returns false when it
+ * was unrestricted.
  */
 static bool cgroup_allowed(struct judge_scenario *s, const char *name, struct cpulist *out)
 {
@@ -265,15 +271,19 @@ static bool cgroup_allowed(struct judge_scenario *s, const char *name, struct cp
 	snprintf(path, sizeof(path), "%s", name);
 	for (;;) {
 		c = find_cgroup(s, path, false);
-		if (c && (c->cpus.n || c->unrestricted)) {
-			if (c->unrestricted)
-				return false;
+		if (c) {
 			cpulist_merge(out, &c->cpus);
-			return true;
+			/* a cgroup that always had its own cpuset never used its parent's */
+			if (c->cpus.n && !c->unrestricted)
+				return true;
 		}
 		slash = strrchr(path, '/');
-		if (!slash)
-			return false;
+		if (!slash) {
+			if (!s->run_cpus.n)
+				return false;
+			cpulist_merge(out, &s->run_cpus);
+			return true;
+		}
 		*slash = '\0';
 	}
 }

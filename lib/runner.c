@@ -244,6 +244,8 @@ static json_t *begin_record(struct runner *r, const struct runner_item *it, size
 	json_object_set_new(rec, "cgroup_backend",
 			    json_string(cgroup_kind_name(r->backend.kind)));
 	json_object_set_new(rec, "parent", parent ? json_string(parent) : json_null());
+	/* the CPUs the run may use: every cgroup's cpuset is inside them */
+	json_object_set_new(rec, "cpus", cpulist_to_json(&r->topo.cpus));
 	json_object_set(rec, "checks", p->checks);
 	return rec;
 }

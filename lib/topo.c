@@ -191,3 +191,74 @@ unsigned topo_distance(const struct topo *t, unsigned a, unsigned b)
 		return 255;
 	return t->distance[(size_t)ia * t->nnodes + (size_t)ib];
 }
+
+static void restrict_llc(struct topo_llc *llc, const struct cpulist *keep)
+{
+	size_t i, k = 0;
+
+	cpulist_intersect(&llc->cpus, keep);
+	for (i = 0; i < llc->ncores; i++) {
+		cpulist_intersect(&llc->cores[i], keep);
+		if (llc->cores[i].n)
+			llc->cores[k++] = llc->cores[i];
+		else
+			cpulist_release(&llc->cores[i]);
+	}
+	llc->ncores = k;
+}
+
+static void drop_llc(struct topo_llc *llc)
+{
+	cpulist_release(&llc->cpus);
+	free(llc->cores);
+}
+
+/* Keep the nodes that still have CPUs, or never had any (memory-only). */
+static void restrict_nodes(struct topo *t, const struct cpulist *keep)
+{
+	size_t i, j, k = 0, n = t->nnodes;
+	bool *live = calloc(n ? n : 1, sizeof(*live));
+	unsigned *dist = t->distance;
+
+	for (i = 0; i < n; i++) {
+		cpulist_intersect(&t->nodes[i].cpus, keep);
+		live[i] = t->nodes[i].cpus.n || t->nodes[i].memory_only;
+	}
+	for (i = 0, k = 0; i < n; i++) {
+		if (!live[i]) {
+			cpulist_release(&t->nodes[i].cpus);
+			continue;
+		}
+		t->nodes[k++] = t->nodes[i];
+	}
+	/* the distance matrix keeps the rows and columns of the live nodes */
+	for (i = 0, k = 0; i < n; i++)
+		for (j = 0; live[i] && j < n; j++)
+			if (live[j])
+				dist[k++] = dist[i * n + j];
+	for (i = 0, t->nnodes = 0; i < n; i++)
+		t->nnodes += live[i];
+	free(live);
+}
+
+int topo_restrict(struct topo *t, const struct cpulist *keep)
+{
+	size_t i, k = 0;
+
+	cpulist_intersect(&t->cpus, keep);
+	if (!t->cpus.n)
+		return -ENOENT;
+	for (i = 0; i < t->nllcs; i++) {
+		restrict_llc(&t->llcs[i], keep);
+		if (!t->llcs[i].cpus.n) {
+			drop_llc(&t->llcs[i]);
+			continue;
+		}
+		t->llcs[k] = t->llcs[i];
+		t->llcs[k].index = (unsigned)k;
+		k++;
+	}
+	t->nllcs = k;
+	restrict_nodes(t, keep);
+	return 0;
+}

@@ -86,6 +86,13 @@ json_t *topo_to_json(const struct topo *t);
 int topo_from_json(struct topo *t, const json_t *rec, struct kt_diag *d);
 void topo_print_text(const struct topo *t, FILE *f);
 
+/*
+ * Keep only the CPUs in keep (a CPU reservation): LLCs and cores shrink,
+ * empty LLCs go and the rest are indexed anew, nodes left without CPUs go
+ * (memory-only nodes stay).  -ENOENT when no CPU is left.
+ */
+int topo_restrict(struct topo *t, const struct cpulist *keep);
+
 size_t topo_ncores(const struct topo *t);
 int topo_llc_of_cpu(const struct topo *t, unsigned cpu);	 /* index or -1 */
 int topo_node_of_cpu(const struct topo *t, unsigned cpu);	 /* node id or -1 */

@@ -54,6 +54,13 @@ verdict_kinds() {
 	run -0 bash -c "$FIXTURES/check/mkstream.sh CPUS1='[1,5]' CHECKS='{\"isolation\":false}' | ktstr-check"
 }
 
+@test "ktstr-check: a cgroup without a cpuset is judged against the run's CPUs" {
+	local edit='if .type=="scenario_begin" then .cpus=[0,1] elif .type=="cgroup" then .cpus=null else . end'
+	run -1 bash -c "$FIXTURES/check/mkstream.sh CPUS1='[1,3]' | jq -c '$edit' | ktstr-check"
+	[[ "$output" == *"ran on CPU 3 outside cpuset 0-1"* ]]
+	run -0 bash -c "$FIXTURES/check/mkstream.sh CPUS1='[1,3]' | jq -c 'if .type==\"cgroup\" then .cpus=null else . end' | ktstr-check"
+}
+
 @test "ktstr-check: a worker that did not complete is reported with its signal" {
 	run -1 bash -c "$FIXTURES/check/mkstream.sh DONE1=false | ktstr-check"
 	[ "$(verdict_kinds <<<"$output")" = '["NotCompleted"]' ]

@@ -24,6 +24,7 @@
 #include "parse.h"
 #include "paths.h"
 #include "profile.h"
+#include "reserve.h"
 #include "runner.h"
 #include "scenario.h"
 #include "sig.h"
@@ -35,14 +36,16 @@
 static const char usage_run[] =
 	"usage: ktstr-cgroup run [--dry-run] [--duration DURATION] [--filter SUB] [--flags LIST]\n"
 	"                        [--scenario NAME[/PROFILE]] [--scenario-file FILE] [--settle DURATION]\n"
-	"                        [--work-type TYPE] [--workers N]\n";
+	"                        [--work-type TYPE] [--workers N] [--no-perf-mode] [--cpu-cap N]\n"
+	"                        [--lock-timeout DURATION]\n";
 static const char usage_list[] =
 	"usage: ktstr-cgroup list [--filter SUB] [--json] [--scenario-file FILE]\n";
 static const char usage_cleanup[] = "usage: ktstr-cgroup cleanup [--parent-cgroup PATH]\n";
 static const char usage_top[] =
 	"usage: ktstr-cgroup run [--dry-run] [--duration DURATION] [--filter SUB] [--flags LIST]\n"
 	"                        [--scenario NAME[/PROFILE]] [--scenario-file FILE] [--settle DURATION]\n"
-	"                        [--work-type TYPE] [--workers N]\n"
+	"                        [--work-type TYPE] [--workers N] [--no-perf-mode] [--cpu-cap N]\n"
+	"                        [--lock-timeout DURATION]\n"
 	"       ktstr-cgroup list [--filter SUB] [--json] [--scenario-file FILE]\n"
 	"       ktstr-cgroup cleanup [--parent-cgroup PATH]\n"
 	"       ktstr-cgroup --backend | --help | --version\n";
@@ -71,7 +74,9 @@ static const char help_run[] =
 	"  -f, --flags LIST          run only this flag profile (comma-separated, or 'default');\n"
 	"                            repeatable\n"
 	"  -n, --dry-run             plan only: print the records a run would make, touch nothing\n"
-	"      --no-perf-mode        accepted for ktstr run; host runs have no performance mode\n"
+	"      --no-perf-mode        share LLCs with other runs instead of holding them alone\n"
+	"      --cpu-cap N           with --no-perf-mode: run on exactly N reserved CPUs\n"
+	"      --lock-timeout DUR    wait this long for busy CPUs (default 0: fail at once)\n"
 	"  -s, --scenario NAME       exactly this scenario (NAME/PROFILE: one profile); repeatable\n"
 	"  -S, --scenario-file FILE  add the scenarios in FILE (ktstr-scenario(5)); repeatable\n"
 	"      --settle DURATION     S, time for the system to settle before measuring (default 100ms)\n"
@@ -109,6 +114,8 @@ struct run_args {
 	size_t nfiles;
 	char parent[32];
 	int seen_duration, seen_workers, seen_settle, seen_type, seen_filter;
+	struct reserve_flags rflags;
+	struct reserve_config rcfg;
 };
 
 static int parse_ms(const char *opt, const char *s, uint64_t min_ns, uint64_t *ms)
@@ -166,7 +173,14 @@ static int run_option(struct run_args *a, int c, char **argv)
 		a->o.dry_run = true;
 		return 0;
 	case 2:
-		return 0; /* --no-perf-mode: performance mode belongs to VM runs */
+		a->rflags.no_perf = true;
+		return 0;
+	case 3:
+		a->rflags.cpu_cap = optarg;
+		return 0;
+	case 4:
+		a->rflags.lock_timeout = optarg;
+		return 0;
 	default:
 		return cli_bad_option(usage_run, argv, c);
 	}
@@ -181,6 +195,8 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 		{ "flags", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "no-perf-mode", no_argument, NULL, 2 },
+		{ "cpu-cap", required_argument, NULL, 3 },
+		{ "lock-timeout", required_argument, NULL, 4 },
 		{ "scenario", required_argument, NULL, 's' },
 		{ "scenario-file", required_argument, NULL, 'S' },
 		{ "settle", required_argument, NULL, 1 },
@@ -189,6 +205,7 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct worktype *wt;
+	struct kt_diag d;
 	const char *hint;
 	int c;
 
@@ -211,6 +228,8 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 				       a->o.work_type, hint ? " (did you mean '" : "",
 				       hint ? hint : "", hint ? "'?)" : "", worktype_names());
 	}
+	if (reserve_config_load(&a->rcfg, &a->rflags, &d) < 0)
+		return cli_usage_error(usage_run, "%s", d.msg);
 	a->o.names = a->names;
 	snprintf(a->parent, sizeof(a->parent), "ktstr-%d", (int)getpid());
 	a->o.parent = a->parent;
@@ -232,11 +251,54 @@ static int run_exit(struct runner *r, int rc, const struct kt_diag *d)
 	return r->errors ? KT_EXIT_FAIL : KT_EXIT_OK;
 }
 
+/*
+ * Reserve the run's CPUs (lib/reserve) and shrink the topology to them, so
+ * concurrent runs never share CPUs unknowingly.  The cgroup tree is
+ * confined to the same CPUs once it exists.
+ */
+static int run_reserve(struct runner *r, const struct run_args *a, struct reserve *res)
+{
+	struct reserve_request q = { .exclusive = RESERVE_LLCS, .allowed = &r->topo.cpus };
+	struct kt_diag d;
+	int rc;
+
+	if ((rc = reserve_acquire(res, &a->rcfg, &r->topo, &q, &d)) < 0) {
+		kt_warnx("%s", d.msg);
+		return rc == -EINTR ? KT_EXIT_INTR : KT_EXIT_ENV;
+	}
+	if (res->warning[0])
+		kt_warnx("%s", res->warning);
+	if (topo_restrict(&r->topo, &res->cpus) < 0) {
+		kt_warnx("the reservation holds none of the topology's CPUs");
+		return KT_EXIT_ENV;
+	}
+	return KT_EXIT_OK;
+}
+
+static int run_confine(struct cgroup_tree *tree, const struct reserve *res)
+{
+	struct kt_diag d;
+	int rc = cgroup_tree_confine(tree, &res->cpus, &res->mems, &d);
+
+	if (rc == -EOPNOTSUPP) {
+		kt_warnx("%s: the run is not confined to its reserved CPUs", d.msg);
+		return KT_EXIT_OK;
+	}
+	if (rc < 0) {
+		kt_warnx("%s", d.msg);
+		return KT_EXIT_ENV;
+	}
+	return KT_EXIT_OK;
+}
+
 static int run_carry_out(struct runner *r, const struct run_args *a)
 {
 	struct cgroup_tree *tree = NULL;
+	struct reserve res;
 	struct kt_diag d, td;
 	int rc, ex;
+
+	reserve_init(&res);
 
 	rc = runner_read_topo(r, &d);
 	if (rc == -ENODATA)
@@ -248,10 +310,17 @@ static int run_carry_out(struct runner *r, const struct run_args *a)
 			kt_warnx("%s", d.msg);
 			return KT_EXIT_USAGE;
 		}
+		if ((ex = run_reserve(r, a, &res)) != KT_EXIT_OK)
+			goto out;
 		tree = cgroup_tree_new(&r->backend, a->parent, &d);
 		if (!tree) {
 			kt_warnx("%s; run as root on a host with cgroups, or use --dry-run", d.msg);
-			return KT_EXIT_ENV;
+			ex = KT_EXIT_ENV;
+			goto out;
+		}
+		if ((ex = run_confine(tree, &res)) != KT_EXIT_OK) {
+			cgroup_tree_free(tree, 0, NULL);
+			goto out;
 		}
 	}
 	rc = runner_run(r, tree, &d);
@@ -262,6 +331,8 @@ static int run_carry_out(struct runner *r, const struct run_args *a)
 		kt_warnx("%s; 'ktstr cleanup' removes what is left", td.msg);
 		ex = ex == KT_EXIT_OK ? KT_EXIT_ENV : ex;
 	}
+out:
+	reserve_release(&res);
 	return ex;
 }
 
