@@ -71,9 +71,9 @@ $(O)/completions.h: $(COMPLETIONS) mk/embed.sh
 $(O)/tools/ktstr.o: $(O)/completions.h
 
 # So is the kernel config fragment; its hash is part of every kernel cache key.
-$(O)/ktstr_kconfig.h: vmm/ktstr.kconfig mk/embed-text.sh
+$(O)/ktstr_kconfig.h: vmm/ktstr.kconfig mk/embed.sh
 	@mkdir -p $(@D)
-	sh mk/embed-text.sh ktstr_kconfig vmm/ktstr.kconfig > $@
+	sh mk/embed.sh -n ktstr_kconfig vmm/ktstr.kconfig > $@
 
 $(O)/lib/kconfig.o: $(O)/ktstr_kconfig.h
 
@@ -85,9 +85,9 @@ $(O)/catalog.h: scenarios/catalog.json mk/embed.sh
 $(O)/lib/scenario.o: $(O)/catalog.h
 
 # The guest's /init is a busybox script, embedded so ktstr-vm can pack it anywhere.
-$(O)/guest-init.h: vmm/guest-init.sh mk/embed-file.sh
+$(O)/guest-init.h: vmm/guest-init.sh mk/embed.sh
 	@mkdir -p $(@D)
-	sh mk/embed-file.sh guest_init_script vmm/guest-init.sh > $@
+	sh mk/embed.sh -n guest_init_script vmm/guest-init.sh > $@
 
 $(O)/vmm/base.o: $(O)/guest-init.h
 
