@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <bpf/libbpf.h>
 #include <jansson.h>
@@ -10,6 +11,7 @@
 #include "cli.h"
 #include "err.h"
 #include "exit.h"
+#include "suggest.h"
 
 #ifndef KTSTR_VERSION
 #define KTSTR_VERSION "0.0.0"
@@ -50,4 +52,33 @@ int cli_once(const char *usage, int *seen, const char *name)
 	if ((*seen)++)
 		return cli_usage_error(usage, "%s given more than once", name);
 	return 0;
+}
+
+static const char *row_name(const void *rows, size_t i, size_t row_size)
+{
+	return *(const char *const *)((const char *)rows + i * row_size);
+}
+
+const void *cli_find_command(const void *rows, size_t n, size_t row_size, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(row_name(rows, i, row_size), name))
+			return (const char *)rows + i * row_size;
+	return NULL;
+}
+
+int cli_unknown_command(const char *usage, const void *rows, size_t n, size_t row_size,
+			const char *name)
+{
+	const char *names[64], *hint;
+	size_t i;
+
+	for (i = 0; i < n && i < 64; i++)
+		names[i] = row_name(rows, i, row_size);
+	hint = suggest_closest(name, names, i);
+	if (hint)
+		return cli_usage_error(usage, "unknown command '%s'; did you mean '%s'?", name, hint);
+	return cli_usage_error(usage, "unknown command '%s'", name);
 }

@@ -11,6 +11,7 @@
 #ifndef KTSTR_CLI_H
 #define KTSTR_CLI_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 void cli_print_version(FILE *f);
@@ -18,5 +19,15 @@ int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((form
 int cli_bad_option(const char *usage, char *const argv[], int getopt_rc);
 /* Reject an option given twice: returns 2 with a message, 0 the first time. */
 int cli_once(const char *usage, int *seen, const char *name);
+
+/*
+ * Multi-command tools keep a table of rows whose first member is the
+ * command's name (const char *).  cli_find_command() returns the row named
+ * name, or NULL; cli_unknown_command() answers a miss: "unknown command 'x';
+ * did you mean 'y'?" and the synopsis, returning 2.
+ */
+const void *cli_find_command(const void *rows, size_t n, size_t row_size, const char *name);
+int cli_unknown_command(const char *usage, const void *rows, size_t n, size_t row_size,
+			const char *name);
 
 #endif

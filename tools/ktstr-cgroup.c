@@ -558,6 +558,8 @@ static const struct cmd cmds[] = {
 	{ "cleanup", cmd_cleanup, usage_cleanup },
 };
 
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
 static int show_backend(void)
 {
 	struct cgroup_backend b;
@@ -578,8 +580,7 @@ static int show_backend(void)
 
 int main(int argc, char **argv)
 {
-	const char *hint, *names[3];
-	size_t i;
+	const struct cmd *cmd;
 
 	kt_set_progname(argv[0]);
 	if (argc < 2)
@@ -596,14 +597,8 @@ int main(int argc, char **argv)
 		return kt_finish_stdout(argc == 2 ? show_backend()
 						  : cli_usage_error(usage_top, "--backend takes no "
 									       "arguments"));
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		names[i] = cmds[i].name;
-		if (!strcmp(argv[1], cmds[i].name))
-			return kt_finish_stdout(cmds[i].handler(argc - 1, argv + 1));
-	}
-	hint = suggest_closest(argv[1], names, 3);
-	if (hint)
-		return cli_usage_error(usage_top, "unknown command '%s'; did you mean '%s'?", argv[1],
-				       hint);
-	return cli_usage_error(usage_top, "unknown command '%s'", argv[1]);
+	cmd = cli_find_command(cmds, NCMDS, sizeof(cmds[0]), argv[1]);
+	if (cmd)
+		return kt_finish_stdout(cmd->handler(argc - 1, argv + 1));
+	return cli_unknown_command(usage_top, cmds, NCMDS, sizeof(cmds[0]), argv[1]);
 }

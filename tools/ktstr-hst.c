@@ -416,16 +416,7 @@ static int cmd_compare(int argc, char **argv)
 
 static int unknown_subcommand(const char *name)
 {
-	const char *names[NSUB], *hint;
-	size_t i;
-
-	for (i = 0; i < NSUB; i++)
-		names[i] = subcommands[i].name;
-	hint = suggest_closest(name, names, NSUB);
-	if (hint)
-		return cli_usage_error(usage_top(), "unknown command '%s'; did you mean '%s'?",
-				       name, hint);
-	return cli_usage_error(usage_top(), "unknown command '%s'", name);
+	return cli_unknown_command(usage_top(), subcommands, NSUB, sizeof(subcommands[0]), name);
 }
 
 int main(int argc, char **argv)

@@ -400,14 +400,11 @@ static int parse_command(const struct command *cmd, struct kernel_opts *o, int a
 	return 0;
 }
 
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
 static const struct command *find_command(const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
-	return NULL;
+	return cli_find_command(commands, NCOMMANDS, sizeof(commands[0]), name);
 }
 
 int main(int argc, char **argv)
@@ -429,7 +426,8 @@ int main(int argc, char **argv)
 	}
 	cmd = find_command(argv[1]);
 	if (!cmd)
-		return cli_usage_error(usage, "unknown command '%s'", argv[1]);
+		return cli_unknown_command(usage, commands, NCOMMANDS, sizeof(commands[0]),
+					   argv[1]);
 	if (parse_command(cmd, &o, argc - 1, argv + 1, &first) < 0)
 		return KT_EXIT_USAGE;
 	kt_signals_install();

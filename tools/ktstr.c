@@ -20,7 +20,6 @@
 #include "err.h"
 #include "exit.h"
 #include "pipeline.h"
-#include "suggest.h"
 
 #include "completions.h"
 
@@ -133,25 +132,12 @@ static void print_help(void)
 
 static const struct command *find_command(const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
-	return NULL;
+	return cli_find_command(commands, NCOMMANDS, sizeof(commands[0]), name);
 }
 
 static int unknown_command(const char *name)
 {
-	const char *names[NCOMMANDS], *hint;
-	size_t i;
-
-	for (i = 0; i < NCOMMANDS; i++)
-		names[i] = commands[i].name;
-	hint = suggest_closest(name, names, NCOMMANDS);
-	if (hint)
-		return cli_usage_error(usage, "unknown command '%s'; did you mean '%s'?", name, hint);
-	return cli_usage_error(usage, "unknown command '%s'; 'ktstr --help' lists them", name);
+	return cli_unknown_command(usage, commands, NCOMMANDS, sizeof(commands[0]), name);
 }
 
 /* Is dir/name an executable file?  Fills path on success. */
