@@ -76,7 +76,7 @@ $(UNIT_BINS): $(O)/t/unit/%: $(O)/t/unit/%.o $(O)/t/unit/unit.o $(LIBA)
 unit: all $(UNIT_BINS)
 
 check: unit
-	@KTSTR_BIN=$(abspath $(B)) KTSTR_UNIT_DIR=$(abspath $(O)/t/unit) sh t/run $(T)
+	@KTSTR_BIN=$(abspath $(B)) KTSTR_UNIT_DIR=$(abspath $(O)/t/unit) bash t/run $(T)
 
 run: all
 	$(B)/ktstr topo
