@@ -50,7 +50,8 @@ static void woken(struct wctx *c, uint64_t t_wait, uint64_t stamp)
 /*
  * The test hook wake_delay_us: the waker stamps, then waits this long, then
  * wakes, so the woken worker must report at least this much.  The delay is
- * an intended wait of the waker.
+ * an intended wait of the waker.  A stop request cuts the delay short; then
+ * the waker must not wake anyone (0), or the partner would see a short one.
  */
 static uint64_t stamp_and_delay(struct wctx *c)
 {
@@ -58,8 +59,11 @@ static uint64_t stamp_and_delay(struct wctx *c)
 
 	if (delay) {
 		wk_block(c);
-		ktime_sleep_until_ns(stamp + delay);
+		while (ktime_sleep_until_ns(stamp + delay) == -EINTR && !wk_stopping(c))
+			;
 		wk_resume(c, 0);
+		if (wk_stopping(c))
+			return 0;
 	}
 	return stamp;
 }
@@ -73,6 +77,8 @@ static bool pipe_exchange(struct wctx *c)
 	uint64_t out = stamp_and_delay(c), in = 0, t_wait;
 	ssize_t n;
 
+	if (!out)
+		return false;
 	while ((n = write(c->s->wfd, &out, sizeof(out))) < 0 && errno == EINTR)
 		if (wk_stopping(c))
 			return false;
@@ -147,6 +153,8 @@ static void futex_ping_pong_run(struct wctx *c)
 	while (!wk_stopping(c)) {
 		wk_spin(c, c->ws->param[WP_SPIN_ITERS]);
 		stamp = stamp_and_delay(c);
+		if (!stamp)
+			return;
 		atomic_store(&sy->stamp[partner], stamp);
 		atomic_store(&sy->word, partner);
 		futex_wake(&sy->word, 1);
