@@ -33,7 +33,7 @@ static const char usage[] =
 	"usage: ktstr-work [--work-type T --workers N --duration S [--cgroup PATH]\n"
 	"                  [--affinity none|llc|cpu|random|CPULIST]\n"
 	"                  [--policy normal|batch|idle|fifo:P|rr:P] [--nice N]\n"
-	"                  [--param K=V]... [--sequence PHASES]]\n";
+	"                  [--param K=V] ... [--sequence PHASES]]\n";
 
 static const char help[] =
 	"Fork workers, start them together, stop them, and report one \"worker\"\n"
