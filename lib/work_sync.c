@@ -36,76 +36,88 @@ void work_idle(struct wctx *c)
 	}
 }
 
-/* After a wait that began at t_wait and was ended by a waker's stamp. */
-static void woken(struct wctx *c, uint64_t t_wait, uint64_t stamp)
+/*
+ * After a wait that began at t_wait and was ended by a waker's stamp;
+ * returns the clock it read, for the iteration's checkpoint.
+ */
+static uint64_t woken(struct wctx *c, uint64_t t_wait, uint64_t stamp)
 {
+	uint64_t now = wk_now();
+
 	if (stamp >= t_wait) {
-		wk_wake(c, wk_now() - stamp);
+		wk_wake(c, now - stamp);
 		wk_resume(c, stamp);
 	} else {
 		wk_resume(c, t_wait);
 	}
+	return now;
 }
 
 /*
- * The test hook wake_delay_us: the waker stamps, then waits this long, then
- * wakes, so the woken worker must report at least this much.  The delay is
- * an intended wait of the waker.  A stop request cuts the delay short; then
- * the waker must not wake anyone (0), or the partner would see a short one.
+ * The stamp a waker hands over, read at its checkpoint just before the
+ * wake-up; *t_wait is when its own wait begins (the same moment, up to the
+ * wake-up syscall).  The test hook wake_delay_us makes the waker wait that
+ * long between stamp and wake-up, so the woken worker must report at least
+ * that much; the delay is an intended wait.  A stop request cuts the delay
+ * short; then the waker must not wake anyone (0), or the partner would see
+ * a short one.
  */
-static uint64_t stamp_and_delay(struct wctx *c)
+static uint64_t handoff_stamp(struct wctx *c, uint64_t *t_wait)
 {
-	uint64_t stamp = wk_now(), delay = c->ws->param[WP_WAKE_DELAY_US] * 1000u;
+	uint64_t stamp = wk_block(c), delay = c->ws->param[WP_WAKE_DELAY_US] * 1000u;
 
-	if (delay) {
-		wk_block(c);
-		while (ktime_sleep_until_ns(stamp + delay) == -EINTR && !wk_stopping(c))
-			;
-		wk_resume(c, 0);
-		if (wk_stopping(c))
-			return 0;
-	}
+	*t_wait = stamp;
+	if (!delay)
+		return stamp;
+	while (ktime_sleep_until_ns(stamp + delay) == -EINTR && !wk_stopping(c))
+		;
+	wk_resume(c, 0);
+	if (wk_stopping(c))
+		return 0;
+	*t_wait = wk_block(c);
 	return stamp;
 }
 
 /*
- * One exchange: send our stamp, wait for the partner's.  Returns false when
- * stopping or when the partner is gone (then the worker idles until stopped).
+ * One exchange: send our stamp, wait for the partner's.  Returns the clock
+ * at the end, or 0 when stopping or when the partner is gone (then the
+ * worker idles until stopped).
  */
-static bool pipe_exchange(struct wctx *c)
+static uint64_t pipe_exchange(struct wctx *c)
 {
-	uint64_t out = stamp_and_delay(c), in = 0, t_wait;
+	uint64_t t_wait, out = handoff_stamp(c, &t_wait), in = 0;
 	ssize_t n;
 
 	if (!out)
-		return false;
+		return 0;
 	while ((n = write(c->s->wfd, &out, sizeof(out))) < 0 && errno == EINTR)
 		if (wk_stopping(c))
-			return false;
+			return 0;
 	if (n != sizeof(out))
 		goto gone;
-	t_wait = wk_block(c);
 	while ((n = read(c->s->rfd, &in, sizeof(in))) < 0 && errno == EINTR)
 		if (wk_stopping(c)) {
 			wk_resume(c, 0);
-			return false;
+			return 0;
 		}
 	if (n != sizeof(in))
 		goto gone;
-	woken(c, t_wait, in);
-	return true;
+	return woken(c, t_wait, in);
 gone:
 	work_idle(c);
-	return false;
+	return 0;
 }
 
 static void pipe_io_run(struct wctx *c)
 {
+	uint64_t now;
+
 	while (!wk_stopping(c)) {
 		wk_spin(c, c->ws->param[WP_BURST_ITERS]);
-		if (!pipe_exchange(c))
+		now = pipe_exchange(c);
+		if (!now)
 			break;
-		wk_iter(c);
+		wk_iter_now(c, now);
 	}
 }
 
@@ -116,11 +128,14 @@ static int cache_pipe_setup(struct wctx *c)
 
 static void cache_pipe_run(struct wctx *c)
 {
+	uint64_t now;
+
 	while (!wk_stopping(c)) {
 		work_rmw(c, 64, c->ws->param[WP_BURST_ITERS]);
-		if (!pipe_exchange(c))
+		now = pipe_exchange(c);
+		if (!now)
 			break;
-		wk_iter(c);
+		wk_iter_now(c, now);
 	}
 }
 
@@ -152,20 +167,18 @@ static void futex_ping_pong_run(struct wctx *c)
 
 	while (!wk_stopping(c)) {
 		wk_spin(c, c->ws->param[WP_SPIN_ITERS]);
-		stamp = stamp_and_delay(c);
+		stamp = handoff_stamp(c, &t_wait);
 		if (!stamp)
 			return;
-		atomic_store(&sy->stamp[partner], stamp);
-		atomic_store(&sy->word, partner);
+		atomic_store_explicit(&sy->stamp[partner], stamp, memory_order_release);
+		atomic_store_explicit(&sy->word, partner, memory_order_release);
 		futex_wake(&sy->word, 1);
-		t_wait = wk_block(c);
 		while (atomic_load(&sy->word) != me) {
 			if (wk_stopping(c))
 				return;
 			futex_wait(&sy->word, partner, 0);
 		}
-		woken(c, t_wait, atomic_load(&sy->stamp[me]));
-		wk_iter(c);
+		wk_iter_now(c, woken(c, t_wait, atomic_load(&sy->stamp[me])));
 	}
 }
 
@@ -206,7 +219,7 @@ static bool fan_out_wait(struct wctx *c)
 		return false;
 	}
 	stamp = atomic_load(slot);
-	woken(c, t_wait, stamp ? stamp : 0);
+	woken(c, t_wait, stamp);
 	return true;
 }
 

@@ -10,6 +10,8 @@
  *   wk_spin(c, n)         n units of CPU work, with checkpoints every 1024
  *   wk_checkpoint(c)      progress: the gap clock, CPU and migration tracking
  *   wk_iter(c)            end of one iteration (counts it, then checkpoints)
+ *   wk_checkpoint_now(c, now), wk_iter_now(c, now)
+ *                         the same with a clock value just read, on hot paths
  *   wk_block(c)           about to wait on purpose (sleep, yield, pipe, futex):
  *                         a checkpoint that also returns "now"
  *   wk_resume(c, at)      back from the wait; "at" is when the worker became
@@ -87,9 +89,10 @@ static inline bool wk_stopping(const struct wctx *c)
 	return atomic_load_explicit(&c->shm->stop, memory_order_relaxed) != 0;
 }
 
-static inline uint64_t wk_checkpoint_at(struct wctx *c)
+/* A checkpoint at a time the caller has just read (saves a clock read on hot paths). */
+static inline void wk_checkpoint_now(struct wctx *c, uint64_t now)
 {
-	uint64_t now = wk_now(), gap = now - c->last_ns;
+	uint64_t gap = now - c->last_ns;
 	int cpu = sched_getcpu();
 
 	if (gap > c->shm->max_gap_ns && now > c->last_ns)
@@ -98,6 +101,13 @@ static inline uint64_t wk_checkpoint_at(struct wctx *c)
 		wk_note_cpu(c, cpu);
 	c->last_ns = now;
 	c->shm->work_units = c->units;
+}
+
+static inline uint64_t wk_checkpoint_at(struct wctx *c)
+{
+	uint64_t now = wk_now();
+
+	wk_checkpoint_now(c, now);
 	return now;
 }
 
@@ -110,6 +120,12 @@ static inline void wk_iter(struct wctx *c)
 {
 	c->shm->iterations++;
 	wk_checkpoint_at(c);
+}
+
+static inline void wk_iter_now(struct wctx *c, uint64_t now)
+{
+	c->shm->iterations++;
+	wk_checkpoint_now(c, now);
 }
 
 static inline uint64_t wk_block(struct wctx *c)
