@@ -59,6 +59,7 @@ struct workpool {
 
 struct wp_group *wp_find_group(const struct workpool *p, int id);
 bool wp_selected(const struct wp_group *g, const struct workpool_sel *sel);
+void wp_group_close_pipes(struct wp_group *g);
 void wp_group_release(struct wp_group *g);
 void wp_group_free(struct wp_group *g);
 
