@@ -15,9 +15,11 @@ teardown() {
 	while read -r p; do
 		kill -9 "$p" 2>/dev/null || true
 	done <"$BATS_TEST_TMPDIR/bg.pids"
-	if [ -n "${CG:-}" ] && [ -d "$CG" ]; then
-		rmdir "$CG" 2>/dev/null || true
-	fi
+	for d in "${CG:-}" "${CG2:-}"; do
+		if [ -n "$d" ] && [ -d "$d" ]; then
+			rmdir "$d" || echo "teardown: cannot remove $d" >&2
+		fi
+	done
 }
 
 # Run one standalone group for ${DUR:-1s} and keep its worker records, as a JSON array, in $W.
@@ -38,7 +40,8 @@ wq() {
 
 # Start ktstr-work in the background; $BG is its pid, output in $BATS_TEST_TMPDIR/bg.out.
 bg_work() {
-	ktstr-work "$@" >"$BATS_TEST_TMPDIR/bg.out" 2>"$BATS_TEST_TMPDIR/bg.err" &
+	# an explicit <&0: a background job's stdin would otherwise be /dev/null
+	ktstr-work "$@" <&0 >"$BATS_TEST_TMPDIR/bg.out" 2>"$BATS_TEST_TMPDIR/bg.err" &
 	BG=$!
 	echo "$BG" >>"$BATS_TEST_TMPDIR/bg.pids"
 }
@@ -440,4 +443,27 @@ stat_values() {
 	EOF
 	[ "$(jq -c 'select(.type == "error") | [.fatal, .group]' <<<"$output")" = "[false,1]" ]
 	[ "$(jq -c 'select(.type == "worker") | [.group, .completed, .stop_reason, .error != null]' <<<"$output" | tr '\n' ' ')" = '[1,false,"failed",true] [2,true,"stop",false] ' ]
+}
+
+@test "ktstr-work: stream: a spawn's paths place its workers in every hierarchy" {
+	require_root
+	[ -d /sys/fs/cgroup/cpuset ] && [ -d /sys/fs/cgroup/cpu ] || skip "needs v1 cpuset and cpu"
+	CG=/sys/fs/cgroup/cpuset/ktstr-work-test-$$
+	CG2=/sys/fs/cgroup/cpu/ktstr-work-test-$$
+	mkdir "$CG" "$CG2"
+	echo 0 >"$CG/cpuset.cpus"
+	echo 0 >"$CG/cpuset.mems"
+	bg_work < <(printf '%s\n' "{\"type\":\"spawn\",\"group\":1,\"cgroup\":\"cg_0\",\"paths\":[\"$CG\",\"$CG2\"],\"work\":{\"type\":\"CpuSpin\"},\"count\":2}"; sleep 1)
+	read -r -a pids <<<"$(worker_pids 2)"
+	sleep 0.2
+	run -0 cat "$CG/cgroup.procs" "$CG2/cgroup.procs"
+	[ "$(sort -n <<<"$output" | uniq -c | awk '$1 == 2' | wc -l)" -eq 2 ]
+	wait "$BG" || true
+	[ "$(jq -s -c '[.[] | select(.type == "worker") | .cgroup] | unique' "$BATS_TEST_TMPDIR/bg.out")" = '["cg_0"]' ]
+}
+
+@test "ktstr-work: a reader that goes away is an interruption: exit 130" {
+	run -0 bash -c 'ktstr-work -t CpuSpin -n 2 -d 300ms </dev/null | head -c 1 >/dev/null;
+		echo "${PIPESTATUS[0]}"'
+	[ "$output" = 130 ]
 }
