@@ -41,7 +41,8 @@ wq() {
 # Start ktstr-work in the background; $BG is its pid, output in $BATS_TEST_TMPDIR/bg.out.
 bg_work() {
 	# an explicit <&0: a background job's stdin would otherwise be /dev/null
-	ktstr-work "$@" <&0 >"$BATS_TEST_TMPDIR/bg.out" 2>"$BATS_TEST_TMPDIR/bg.err" &
+	# (and no fd 3: bats waits for whoever holds it)
+	ktstr-work "$@" <&0 >"$BATS_TEST_TMPDIR/bg.out" 2>"$BATS_TEST_TMPDIR/bg.err" 3>&- &
 	BG=$!
 	echo "$BG" >>"$BATS_TEST_TMPDIR/bg.pids"
 }
@@ -401,7 +402,7 @@ stat_values() {
 @test "ktstr-work: stream: a malformed line is an error record, exit 2, no orphans" {
 	fifo=$BATS_TEST_TMPDIR/in
 	mkfifo "$fifo"
-	ktstr-work <"$fifo" >"$BATS_TEST_TMPDIR/bg.out" 2>"$BATS_TEST_TMPDIR/bg.err" &
+	ktstr-work <"$fifo" >"$BATS_TEST_TMPDIR/bg.out" 2>"$BATS_TEST_TMPDIR/bg.err" 3>&- &
 	BG=$!
 	echo "$BG" >>"$BATS_TEST_TMPDIR/bg.pids"
 	exec {fd}>"$fifo"
@@ -466,4 +467,35 @@ stat_values() {
 	run -0 bash -c 'ktstr-work -t CpuSpin -n 2 -d 300ms </dev/null | head -c 1 >/dev/null;
 		echo "${PIPESTATUS[0]}"'
 	[ "$output" = 130 ]
+}
+
+@test "ktstr-work: stream: spawn and stop cycles leak no fds, mappings or zombies" {
+	in=$BATS_TEST_TMPDIR/in out=$BATS_TEST_TMPDIR/out
+	mkfifo "$in" "$out"
+	exec {fd}<>"$in" # read-write: opening it does not wait for a reader
+	# through a pipe, so every record is flushed as it is made
+	cat "$out" >"$BATS_TEST_TMPDIR/bg.out" {fd}>&- 3>&- &
+	CAT=$!
+	ktstr-work <"$in" >"$out" {fd}>&- 3>&- &
+	BG=$!
+	echo "$BG" >>"$BATS_TEST_TMPDIR/bg.pids"
+	sleep 0.3
+	fds=$(ls "/proc/$BG/fd" | wc -l)
+	for g in $(seq 1 20); do
+		echo "{\"type\":\"spawn\",\"group\":$g,\"work\":{\"type\":\"PipeIo\"},\"count\":2}" >&"$fd"
+		echo "{\"type\":\"start\",\"groups\":[$g]}" >&"$fd"
+		echo "{\"type\":\"stop\",\"groups\":[$g]}" >&"$fd"
+	done
+	for i in $(seq 100); do
+		[ "$(grep -c '"type":"worker"' "$BATS_TEST_TMPDIR/bg.out")" -eq 40 ] && break
+		sleep 0.1
+	done
+	[ "$(grep -c '"type":"worker"' "$BATS_TEST_TMPDIR/bg.out")" -eq 40 ]
+	[ "$(ls "/proc/$BG/fd" | wc -l)" -eq "$fds" ]
+	# only the start gate is still mapped shared
+	[ "$(grep -c '/dev/zero' "/proc/$BG/maps")" -eq 1 ]
+	[ -z "$(pgrep -P "$BG")" ]
+	exec {fd}>&-
+	wait "$BG"
+	wait "$CAT"
 }
