@@ -113,7 +113,7 @@ stat_values() {
 	run -2 --separate-stderr ktstr-work -t CpuSpin -n 1
 	[[ "$stderr" == *"--duration"* ]]
 	run -2 --separate-stderr ktstr-work --workers 2
-	[[ "$stderr" == *"need --work-type"* ]]
+	[[ "$stderr" == *"--workers needs --work-type"* ]]
 	run -2 --separate-stderr ktstr-work -t CpuSpin -t Mixed -n 1 -d 1s
 	[[ "$stderr" == *"more than once"* ]]
 	run -2 --separate-stderr ktstr-work -t CpuSpin -n 1 -d 1s --sequence spin:1ms

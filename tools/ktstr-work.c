@@ -68,57 +68,43 @@ struct work_opts {
 	char cgroup_path[4096];
 };
 
-static int opt_number(struct work_opts *o, int c, const char *arg)
+/* A singular string option: given twice is an error naming it. */
+static int opt_once(int *seen, const char *name, const char **dst, const char *arg)
 {
-	struct kt_diag d;
-
-	if (c == 'n') {
-		if (cli_once(usage, &o->seen_workers, "--workers"))
-			return -1;
-		if (parse_uint(arg, 1, WORKPOOL_MAX_WORKERS, &o->workers, &d) < 0)
-			return cli_usage_error(usage, "--workers: %s", d.msg), -1;
-		return 0;
-	}
-	if (c == 'd') {
-		if (cli_once(usage, &o->seen_duration, "--duration"))
-			return -1;
-		if (parse_duration_ns(arg, 1000000, 366ull * 86400 * 1000000000, &o->duration_ns,
-				      &d) < 0)
-			return cli_usage_error(usage, "--duration: %s", d.msg), -1;
-		return 0;
-	}
-	if (cli_once(usage, &o->seen_nice, "--nice"))
+	if (cli_once(usage, seen, name))
 		return -1;
-	if (parse_int(arg, PROCATTR_NICE_MIN, PROCATTR_NICE_MAX, &o->nice, &d) < 0)
-		return cli_usage_error(usage, "--nice: %s", d.msg), -1;
+	*dst = arg;
 	return 0;
 }
 
-static int opt_string(struct work_opts *o, int c, const char *arg)
+static int opt_number(struct work_opts *o, int c, const char *arg)
 {
-	static const struct {
-		int c;
-		const char *name;
-		size_t seen, val;
-	} rows[] = {
-		{ 't', "--work-type", offsetof(struct work_opts, seen_type),
-		  offsetof(struct work_opts, type) },
-		{ 'c', "--cgroup", offsetof(struct work_opts, seen_cgroup),
-		  offsetof(struct work_opts, cgroup) },
-		{ 'a', "--affinity", offsetof(struct work_opts, seen_aff),
-		  offsetof(struct work_opts, aff) },
-		{ 'p', "--policy", offsetof(struct work_opts, seen_policy),
-		  offsetof(struct work_opts, policy) },
-		{ 's', "--sequence", offsetof(struct work_opts, seen_seq),
-		  offsetof(struct work_opts, sequence) },
-	};
-	size_t i;
+	struct kt_diag d;
+	int rc = 0;
 
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]) && rows[i].c != c; i++)
-		;
-	if (cli_once(usage, (int *)((char *)o + rows[i].seen), rows[i].name))
+	switch (c) {
+	case 'n':
+		if (cli_once(usage, &o->seen_workers, "--workers"))
+			return -1;
+		rc = parse_uint(arg, 1, WORKPOOL_MAX_WORKERS, &o->workers, &d);
+		break;
+	case 'd':
+		if (cli_once(usage, &o->seen_duration, "--duration"))
+			return -1;
+		rc = parse_duration_ns(arg, 1000000, 366ull * 86400 * 1000000000, &o->duration_ns,
+				       &d);
+		break;
+	default:
+		if (cli_once(usage, &o->seen_nice, "--nice"))
+			return -1;
+		rc = parse_int(arg, PROCATTR_NICE_MIN, PROCATTR_NICE_MAX, &o->nice, &d);
+		break;
+	}
+	if (rc < 0) {
+		cli_usage_error(usage, "%s: %s",
+				c == 'n' ? "--workers" : c == 'd' ? "--duration" : "--nice", d.msg);
 		return -1;
-	*(const char **)((char *)o + rows[i].val) = arg;
+	}
 	return 0;
 }
 
@@ -138,9 +124,9 @@ static int work_opts_parse(struct work_opts *o, int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, rc = 0;
 
-	while ((c = getopt_long(argc, argv, ":a:c:d:hN:n:p:P:s:t:V", longopts, NULL)) != -1) {
+	while (!rc && (c = getopt_long(argc, argv, ":a:c:d:hN:n:p:P:s:t:V", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			printf("%s\n%s", usage, help);
@@ -155,26 +141,38 @@ static int work_opts_parse(struct work_opts *o, int argc, char **argv)
 				return -1;
 			break;
 		case 'P':
-			if (o->nparam == MAX_PARAMS)
-				return cli_usage_error(usage, "more than %d --param", MAX_PARAMS),
-				       -1;
+			if (o->nparam == MAX_PARAMS) {
+				cli_usage_error(usage, "more than %d --param", MAX_PARAMS);
+				return -1;
+			}
 			o->param[o->nparam++] = optarg;
 			break;
 		case 'a':
+			rc = opt_once(&o->seen_aff, "--affinity", &o->aff, optarg);
+			break;
 		case 'c':
+			rc = opt_once(&o->seen_cgroup, "--cgroup", &o->cgroup, optarg);
+			break;
 		case 'p':
+			rc = opt_once(&o->seen_policy, "--policy", &o->policy, optarg);
+			break;
 		case 's':
+			rc = opt_once(&o->seen_seq, "--sequence", &o->sequence, optarg);
+			break;
 		case 't':
-			if (opt_string(o, c, optarg) < 0)
-				return -1;
+			rc = opt_once(&o->seen_type, "--work-type", &o->type, optarg);
 			break;
 		default:
 			cli_bad_option(usage, argv, c);
 			return -1;
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]), -1;
+	if (rc < 0)
+		return -1;
+	if (optind < argc) {
+		cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
 	return 0;
 }
 
@@ -209,9 +207,14 @@ static int work_opts_check(struct work_opts *o)
 	struct kt_diag d;
 
 	if (!standalone(o)) {
-		if (o->seen_workers || o->seen_duration || o->cgroup || o->aff || o->policy ||
-		    o->seen_nice || o->nparam)
-			return cli_usage_error(usage, "these options need --work-type");
+		const char *given = o->seen_workers ? "--workers" : o->seen_duration ? "--duration"
+				    : o->cgroup ? "--cgroup" : o->aff ? "--affinity"
+				    : o->policy ? "--policy" : o->seen_nice ? "--nice"
+				    : o->nparam ? "--param" : NULL;
+
+		if (given)
+			return cli_usage_error(usage, "%s needs --work-type (without it "
+						      "ktstr-work reads spawn records)", given);
 		return 0;
 	}
 	if (!o->seen_workers || !o->seen_duration)
