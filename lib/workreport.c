@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "cpulist.h"
@@ -111,6 +112,17 @@ static json_t *usage_json(const struct workreport *r)
 			 "numa_pages", "rss_kb", (json_int_t)r->ru->ru_maxrss, "partial", started);
 }
 
+/* Why setup failed, as "what: strerror", or null. */
+static json_t *error_json(const struct worker_shm *shm)
+{
+	char buf[sizeof(shm->fail_what) + 64];
+
+	if (shm->state != WORKER_FAILED)
+		return json_null();
+	snprintf(buf, sizeof(buf), "%s: %s", shm->fail_what, strerror(shm->fail_errno));
+	return json_string(buf);
+}
+
 static json_t *identity_json(const struct workreport *r)
 {
 	char pol[32];
@@ -122,9 +134,7 @@ static json_t *identity_json(const struct workreport *r)
 			 (json_int_t)r->pid, "work_type", workspec_type_name(r->spec->type),
 			 "is_messenger", workspec_is_messenger(r->spec, r->index), "policy", pol,
 			 "nice", r->nice, "completed", r->completed, "exit", exit_json(r->status),
-			 "stop_reason", r->stop_reason, "error",
-			 r->shm->state == WORKER_FAILED ? json_string(r->shm->fail_what)
-							: json_null());
+			 "stop_reason", r->stop_reason, "error", error_json(r->shm));
 }
 
 static json_t *progress_json(const struct workreport *r)
