@@ -4,10 +4,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "exit.h"
+#include "ktime.h"
 #include "pipeline.h"
 
 static volatile sig_atomic_t forward_term;
@@ -71,36 +73,69 @@ static int start_stage(char *const argv[], int in, int out, int close_in_child,
 	return 0;
 }
 
-static void wait_all(struct pipeline_status *st, size_t n)
+static void forward_sigterm(struct pipeline_status *st, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (st[k].pid > 0 && !st[k].done)
+			kill(st[k].pid, SIGTERM);
+	forward_term = 0;
+}
+
+static void record(struct pipeline_status *st, size_t n, pid_t pid, int status)
 {
 	size_t i;
-	int status;
-	pid_t pid;
 
 	for (i = 0; i < n; i++) {
-		if (st[i].pid <= 0)
+		if (st[i].pid != pid)
 			continue;
-		for (;;) {
-			pid = waitpid(st[i].pid, &status, 0);
-			if (pid >= 0)
-				break;
-			if (errno != EINTR)
-				return;
-			if (forward_term) {
-				size_t k;
-
-				for (k = 0; k < n; k++)
-					if (st[k].pid > 0)
-						kill(st[k].pid, SIGTERM);
-				forward_term = 0;
-			}
-		}
+		st[i].done = true;
 		if (WIFSIGNALED(status)) {
 			st[i].signo = WTERMSIG(status);
 			st[i].exit_code = 128 + st[i].signo;
 		} else {
 			st[i].exit_code = WEXITSTATUS(status);
 		}
+	}
+}
+
+static size_t running(const struct pipeline_status *st, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += st[i].pid > 0 && !st[i].done;
+	return k;
+}
+
+/*
+ * Wait for every stage.  As a child subreaper we also inherit what a stage
+ * leaves behind when it dies (its workers, which die with it): reap those
+ * too, briefly, so a killed stage leaves no zombie.
+ */
+static void wait_all(struct pipeline_status *st, size_t n)
+{
+	uint64_t deadline;
+	int status;
+	pid_t pid;
+
+	while (running(st, n)) {
+		pid = waitpid(-1, &status, 0);
+		if (pid > 0)
+			record(st, n, pid, status);
+		else if (errno == ECHILD)
+			return;
+		else if (forward_term)
+			forward_sigterm(st, n);
+	}
+	deadline = ktime_now_ns() + 2 * KTIME_NS_PER_SEC;
+	while (ktime_now_ns() < deadline) {
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid < 0)
+			return;
+		if (pid == 0)
+			usleep(10000);
 	}
 }
 
@@ -112,6 +147,7 @@ int pipeline_run(char *const *const stages[], size_t n, struct pipeline_status *
 	size_t i;
 
 	memset(st, 0, n * sizeof(*st));
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGTERM, &term, &old_term);
 	for (i = 0; i < n; i++) {

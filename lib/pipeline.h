@@ -11,11 +11,14 @@
  * Each argv[0] is a path or a name looked up on PATH.  stdin of the first
  * stage and stdout of the last are the caller's.  While stages run, the
  * caller ignores SIGINT/SIGTERM (the terminal sends them to the whole
- * process group) and forwards SIGTERM it receives to the stages.
+ * process group) and forwards SIGTERM it receives to the stages.  The
+ * caller becomes a child subreaper: processes a stage leaves behind are
+ * reaped when the stages are done (for up to 2 s), never left as zombies.
  */
 #ifndef KTSTR_PIPELINE_H
 #define KTSTR_PIPELINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -24,6 +27,7 @@ struct pipeline_status {
 	int exit_code; /* 0..255, or 128 + signal */
 	int signo;     /* signal that ended the stage, 0 if it exited */
 	int exec_errno; /* the stage could not be started */
+	bool done;
 };
 
 int pipeline_run(char *const *const stages[], size_t n, struct pipeline_status *st);
