@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,10 +65,30 @@ static const char *str(const json_t *o, const char *key, const char *dflt)
 static const char *const carried[] = { "ops",  "exit_kind", "reason", "exit",
 				       "seen", "kmsg",	    "log_tail", "dump", "dump_source" };
 
+static void append(char **text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void append(char **text, const char *fmt, ...)
+{
+	char *more = NULL, *both = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&more, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && asprintf(&both, "%s%s", *text, more) >= 0) {
+		free(*text);
+		*text = both;
+	}
+	if (n >= 0)
+		free(more);
+}
+
 json_t *jsched_died_detail(const json_t *rec, const char *scenario)
 {
 	const char *msg = str(rec, "message", NULL), *reason = str(rec, "reason", NULL);
 	char *text = NULL;
+	json_int_t sig;
 	json_t *d, *v;
 	size_t i;
 
@@ -76,14 +97,11 @@ json_t *jsched_died_detail(const json_t *rec, const char *scenario)
 		     str(rec, "exit_kind", "unknown"),
 		     reason ? " (" : "", reason ? reason : "", reason ? ")" : "") < 0)
 		return NULL;
-	if (msg) {
-		char *longer = NULL;
-
-		if (asprintf(&longer, "%s: %s", text, msg) >= 0) {
-			free(text);
-			text = longer;
-		}
-	}
+	if (msg)
+		append(&text, ": %s", msg);
+	sig = json_integer_value(json_object_get(json_object_get(rec, "exit"), "signal"));
+	if (sig)
+		append(&text, "; its process was killed by signal %d", (int)sig);
 	d = json_pack("{s:s, s:s}", "kind", "SchedulerDied", "message", text);
 	free(text);
 	for (i = 0; d && i < sizeof(carried) / sizeof(carried[0]); i++)

@@ -415,8 +415,11 @@ static json_t *close_scenario(struct judge *j, const json_t *end, const char *un
 		checks_detail(details, "Other", "scenario failed: %s", err);
 	if (unfinished)
 		checks_detail(details, "Other", "%s", unfinished);
-	if (!elapsed)
-		elapsed = (json_int_t)((now ? now : ktime_now_ns()) - s->begin_ns);
+	/* no end record: as far as the stream went, on the stream's own clock */
+	if (!now)
+		now = j->last_t_ns;
+	if (!elapsed && now > s->begin_ns)
+		elapsed = (json_int_t)(now - s->begin_ns);
 	v = verdict_new(j, s, false, (double)elapsed / 1e9, details, totals(groups));
 	json_decref(groups);
 	free(j->last);
@@ -527,6 +530,8 @@ int judge_feed(struct judge *j, const json_t *rec, json_t **verdict, struct kt_d
 	*verdict = NULL;
 	if (!j->first_ns)
 		j->first_ns = ktime_now_ns();
+	if (json_integer_value(json_object_get(rec, "t_ns")) > 0)
+		j->last_t_ns = (uint64_t)json_integer_value(json_object_get(rec, "t_ns"));
 	if (!strcmp(type, "scenario_begin")) {
 		if (j->cur)
 			*verdict = close_scenario(j, NULL, "scenario ended without scenario_end");

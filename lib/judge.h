@@ -43,6 +43,8 @@ struct judge {
 	struct check_limits cli;
 	struct judge_scenario *cur; /* owned, NULL between scenarios */
 	uint64_t first_ns;	    /* monotonic time of the first record seen */
+	uint64_t last_t_ns;	    /* the latest "t_ns" in the stream: the producer's clock,
+				       which in a VM is not ours */
 	unsigned passed, failed, skipped;
 	/* progress: from the last scenario_begin */
 	long index, total;

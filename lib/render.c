@@ -56,22 +56,23 @@ static void text_where(struct render *r, const json_t *v)
 /* The last lines of a dead scheduler's output, which usually say why. */
 static void text_tail(struct render *r, const char *tail, unsigned max_lines)
 {
-	const char *p = tail + strlen(tail), *nl;
+	const char *p = tail + strlen(tail), *nl, *end;
 	unsigned n = 0;
 
-	if (p > tail && p[-1] == '\n')
+	while (p > tail && (p[-1] == '\n' || p[-1] == ' ')) /* blank lines say nothing */
 		p--;
+	end = p;
 	while (p > tail && n < max_lines)
 		if (*--p == '\n')
 			n++;
 	if (*p == '\n')
 		p++;
 	fprintf(r->f, "    the scheduler's last output:\n");
-	for (; *p; p = nl + 1) {
-		nl = strchrnul(p, '\n');
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = (char *)end;
 		fprintf(r->f, "    | %.*s\n", (int)(nl - p), p);
-		if (!*nl)
-			break;
 	}
 }
 

@@ -58,14 +58,16 @@ static void copy_out(struct sup *s, const char *buf, size_t n)
 	s->line_start = buf[n - 1] == '\n';
 }
 
+static void emit_final(struct sup *s);
+
 /* Write rec now if the output is between lines, else keep it for the next boundary. */
 static void emit(struct sup *s, json_t *rec)
 {
 	int rc;
 
 	if (rec) {
-		if (s->pending) /* only one record can wait: write the older first */
-			emit(s, NULL);
+		if (s->pending) /* only one record can wait: the older goes first, on a line of its own */
+			emit_final(s);
 		s->pending = rec;
 	}
 	if (!s->pending || !s->line_start || s->res->out_errno)
@@ -104,6 +106,8 @@ static void read_kmsg(struct sup *s)
 	while (s->km.fd >= 0 && kmsg_next(&s->km, &rec) > 0)
 		if (s->watching)
 			schedwatch_kmsg(&s->watch, rec.text, ktime_now_ns());
+	if (s->km.eof) /* a test's FIFO lost its writers: stop polling a hung-up fd */
+		kmsg_close(&s->km);
 }
 
 static void read_state(struct sup *s)
@@ -263,12 +267,12 @@ static int start_command(struct sup *s, struct kt_diag *d)
 	return 0;
 }
 
-/* Copy what the command wrote; our record goes in after the last whole line. */
+/* Copy what the command wrote; a waiting record goes in at the first line end. */
 static void pump_command(struct sup *s)
 {
 	char buf[65536], *nl;
 	ssize_t n = read(s->cmd_fd, buf, sizeof(buf));
-	size_t whole;
+	size_t first;
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -277,11 +281,11 @@ static void pump_command(struct sup *s)
 		s->cmd_fd = -1;
 		return;
 	}
-	nl = memrchr(buf, '\n', (size_t)n);
-	whole = nl ? (size_t)(nl - buf) + 1 : 0;
-	copy_out(s, buf, whole);
+	nl = s->pending ? memchr(buf, '\n', (size_t)n) : NULL;
+	first = nl ? (size_t)(nl - buf) + 1 : 0;
+	copy_out(s, buf, first);
 	emit(s, NULL);
-	copy_out(s, buf + whole, (size_t)n - whole);
+	copy_out(s, buf + first, (size_t)n - first);
 }
 
 static void reap_command(struct sup *s)
