@@ -10,6 +10,8 @@
 #include "stats.h"
 #include "wreport.h"
 
+#define IMPLICIT "(no scenario)" /* the scenario of records outside any scenario */
+
 struct jgroup {
 	int64_t id;
 	bool checked;
@@ -449,7 +451,7 @@ static int ensure_scenario(struct judge *j)
 
 	if (j->cur)
 		return 0;
-	implicit = json_pack("{s:s}", "name", "(no scenario)");
+	implicit = json_pack("{s:s}", "name", IMPLICIT);
 	j->cur = scenario_new(implicit, NULL);
 	json_decref(implicit);
 	return j->cur ? 0 : -ENOMEM;
@@ -574,6 +576,9 @@ json_t *judge_finish(struct judge *j)
 {
 	if (!j->cur)
 		return NULL;
+	/* records outside any scenario end with the input by definition */
+	if (!strcmp(j->cur->name, IMPLICIT))
+		return close_scenario(j, NULL, NULL);
 	return close_scenario(j, NULL, "input ended before the scenario did (a stage failed or was interrupted)");
 }
 
