@@ -320,7 +320,8 @@ static void supervise(struct sup *s)
 
 	while (s->cmd_fd >= 0 || s->cmd_pid > 0) {
 		p[0] = (struct pollfd){ .fd = s->cmd_fd, .events = POLLIN };
-		p[1] = (struct pollfd){ .fd = s->res->died ? -1 : s->sp.pidfd, .events = POLLIN };
+		/* an exited scheduler's pidfd stays readable: poll it only while it runs */
+		p[1] = (struct pollfd){ .fd = s->sp.exited ? -1 : s->sp.pidfd, .events = POLLIN };
 		p[2] = (struct pollfd){ .fd = s->km.fd, .events = POLLIN };
 		p[3] = (struct pollfd){ .fd = s->tr.fd, .events = POLLIN };
 		p[4] = (struct pollfd){ .fd = kt_signals_fd(), .events = POLLIN };
