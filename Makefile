@@ -1,7 +1,7 @@
 # ktstr — a test harness for Linux process schedulers.
 #
 #   make          build bin/* and lib/libktstr.a (installs Debian packages first: make deps)
-#   make run      the main job: a short real run on this machine
+#   make run      the main job: a short real ktstr run on this machine
 #   make check    all tests; the last line is "N passed, N failed, N skipped"
 #   make asan     build with ASan+UBSan into build/asan and run the tests with it
 #   make check-kernel  a real kernel build, sched_ext schedulers and a qemu boot (~30 min)
@@ -111,8 +111,11 @@ check: unit
 check-kernel: all
 	KTSTR_BIN=$(abspath $(B)) sh mk/check-kernel.sh
 
+# The main job: the host's topology, then the basic scenarios with one
+# profile for a few seconds each, judged (needs root for cgroups).
 run: all
 	$(B)/ktstr topo
+	$(B)/ktstr run --category basic --flags llc --duration 5 --text
 
 asan:
 	$(MAKE) O=build/asan B=build/asan/bin LIBA=build/asan/libktstr.a \

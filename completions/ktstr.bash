@@ -18,7 +18,7 @@ memory_current_bytes cgroups"
 
 _ktstr_options() {
 	case "$1" in
-	run) echo "--duration --workers --flags --filter --scenario --scenario-file --work-type --settle --no-perf-mode --cpu-cap --lock-timeout
+	run) echo "--duration --workers --flags --filter --category --scenario --scenario-file --work-type --settle --no-perf-mode --cpu-cap --lock-timeout
 		--kernel --topology --timeout --scheduler --scheduler-arg --attach-timeout --stream
 		--text --json --tap --ndjson --junit --spread-limit --gap-limit-ms --wake-p99-limit-us --wake-cv-limit
 		--throughput-cv-limit --min-iteration-rate --no-isolation --repro --probe-stack --auto-repro --kernel-dir --help" ;;
@@ -84,6 +84,10 @@ _ktstr() {
 		return ;;
 	--backend)
 		mapfile -t COMPREPLY < <(compgen -W "auto qemu native" -- "$cur")
+		return ;;
+	--category)
+		mapfile -t COMPREPLY < <(compgen -W "basic cpuset stress affinity sched_class advanced stall
+			dynamic nested interaction performance" -- "$cur")
 		return ;;
 	--duration | --workers | --filter | --scenario | --settle | --spread-limit | --gap-limit-ms | \
 		--wake-p99-limit-us | --wake-cv-limit | --throughput-cv-limit | --min-iteration-rate | \

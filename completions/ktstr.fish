@@ -26,6 +26,7 @@ complete -c ktstr -n "__fish_seen_subcommand_from run" -l duration -x -d 'second
 complete -c ktstr -n "__fish_seen_subcommand_from run" -l workers -x -d 'workers per cgroup'
 complete -c ktstr -n "__fish_seen_subcommand_from run" -l flags -x -a "$ktstr_flag_names" -d 'flag profile'
 complete -c ktstr -n "__fish_seen_subcommand_from run" -l filter -x -d 'name substring'
+complete -c ktstr -n "__fish_seen_subcommand_from run" -l category -x -a 'basic cpuset stress affinity sched_class advanced stall dynamic nested interaction performance' -d 'scenarios of a category'
 complete -c ktstr -n "__fish_seen_subcommand_from run" -l scenario -x -d 'exactly this scenario'
 complete -c ktstr -n "__fish_seen_subcommand_from run" -l scenario-file -r -F -d 'scenario file'
 complete -c ktstr -n "__fish_seen_subcommand_from run" -l work-type -x -a "$ktstr_work_types" -d 'override CpuSpin'

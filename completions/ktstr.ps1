@@ -23,7 +23,7 @@ Register-ArgumentCompleter -Native -CommandName ktstr -ScriptBlock {
 	$commands = @('run', 'list', 'topo', 'cleanup', 'kernel', 'shell', 'host-state', 'locks',
 		'completions', 'help')
 	$options = @{
-		'run'         = @('--duration', '--workers', '--flags', '--filter', '--scenario', '--scenario-file', '--work-type', '--settle', '--no-perf-mode', '--cpu-cap', '--lock-timeout', '--kernel', '--topology', '--timeout', '--scheduler', '--scheduler-arg', '--attach-timeout', '--stream', '--text', '--json', '--tap', '--ndjson', '--junit', '--spread-limit', '--gap-limit-ms', '--wake-p99-limit-us', '--wake-cv-limit', '--throughput-cv-limit', '--min-iteration-rate', '--no-isolation', '--repro', '--probe-stack', '--auto-repro', '--kernel-dir', '--help')
+		'run'         = @('--duration', '--workers', '--flags', '--filter', '--category', '--scenario', '--scenario-file', '--work-type', '--settle', '--no-perf-mode', '--cpu-cap', '--lock-timeout', '--kernel', '--topology', '--timeout', '--scheduler', '--scheduler-arg', '--attach-timeout', '--stream', '--text', '--json', '--tap', '--ndjson', '--junit', '--spread-limit', '--gap-limit-ms', '--wake-p99-limit-us', '--wake-cv-limit', '--throughput-cv-limit', '--min-iteration-rate', '--no-isolation', '--repro', '--probe-stack', '--auto-repro', '--kernel-dir', '--help')
 		'list'        = @('--filter', '--json', '--scenario-file', '--help')
 		'topo'        = @('--json', '--text', '--topology', '--help')
 		'cleanup'     = @('--parent-cgroup', '--help')

@@ -45,6 +45,7 @@ _ktstr() {
 			'--workers[workers per cgroup]:count' \
 			'--flags[flag profile]:flags:_values -s , flag $_ktstr_flag_names' \
 			'--filter[scenarios whose name contains]:substring' \
+			'--category[scenarios of a category]:category:(basic cpuset stress affinity sched_class advanced stall dynamic nested interaction performance)' \
 			'--scenario[exactly this scenario]:name' \
 			'*--scenario-file[add scenarios from a file]:file:_files' \
 			'--work-type[replace CpuSpin work]:type:($_ktstr_work_types)' \

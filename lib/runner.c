@@ -62,6 +62,13 @@ static int add_profiles(struct runner *r, const struct scenario *s)
 }
 
 /* --scenario NAME or NAME/PROFILE */
+/* --filter (a substring of the name) and --category (exact) */
+static bool wanted(const struct runner *r, const struct scenario *s)
+{
+	return (!r->o->filter || strstr(s->name, r->o->filter)) &&
+	       (!r->o->category || !strcmp(s->category, r->o->category));
+}
+
 static int select_named(struct runner *r, const char *arg, struct kt_diag *d)
 {
 	char name[256], why[128];
@@ -79,7 +86,7 @@ static int select_named(struct runner *r, const char *arg, struct kt_diag *d)
 				   name, hint ? " (did you mean '" : "", hint ? hint : "",
 				   hint ? "'?)" : "");
 	}
-	if (r->o->filter && !strstr(s->name, r->o->filter))
+	if (!wanted(r, s))
 		return 0;
 	if (!slash)
 		return add_profiles(r, s);
@@ -102,17 +109,19 @@ int runner_select(struct runner *r, struct kt_diag *d)
 	for (i = 0; i < r->o->nnames && !rc; i++)
 		rc = select_named(r, r->o->names[i], d);
 	for (i = 0; !r->o->nnames && i < r->set->n && !rc; i++)
-		if (!r->o->filter || strstr(r->set->v[i].name, r->o->filter))
+		if (wanted(r, &r->set->v[i]))
 			rc = add_profiles(r, &r->set->v[i]);
 	if (rc == -ENOMEM)
 		return kt_diag_set(d, ENOMEM, "out of memory");
 	if (rc < 0 || r->n)
 		return rc;
 	hint = r->o->filter ? scenario_suggest(r->set, r->o->filter) : NULL;
-	return kt_diag_set(d, ENOENT, "no scenarios matched%s%s%s%s%s; 'ktstr-cgroup list' shows "
-				      "them",
+	return kt_diag_set(d, ENOENT, "no scenarios matched%s%s%s%s%s%s%s; 'ktstr-cgroup list' "
+				      "shows them",
 			   r->o->filter ? " filter '" : "", r->o->filter ? r->o->filter : "",
-			   r->o->filter ? "'" : "", hint ? "; did you mean " : "", hint ? hint : "");
+			   r->o->filter ? "'" : "", r->o->category ? " in category " : "",
+			   r->o->category ? r->o->category : "", hint ? "; did you mean " : "",
+			   hint ? hint : "");
 }
 
 /* Block until input or a signal; the input is non-blocking. */

@@ -38,6 +38,7 @@ struct runner_opts {
 	bool flags_given;
 	unsigned flags;		/* the --flags profile */
 	const char *filter;	/* substring of the name, or NULL */
+	const char *category;	/* exactly this category, or NULL */
 	const char *parent;	/* the run's parent cgroup name, "ktstr-<pid>" */
 	char **names;		/* --scenario NAME or NAME/PROFILE, exact */
 	size_t nnames;

@@ -26,6 +26,9 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
 	exit 0
 fi
 
+# bench: bench/work-wake.sh compares ktstr-work with `perf bench sched pipe`
+PKGS="$PKGS linux-perf"
+
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

@@ -34,18 +34,18 @@
 #define MAX_FILES 64
 
 static const char usage_run[] =
-	"usage: ktstr-cgroup run [--dry-run] [--duration DURATION] [--filter SUB] [--flags LIST]\n"
-	"                        [--scenario NAME[/PROFILE]] [--scenario-file FILE] [--settle DURATION]\n"
-	"                        [--work-type TYPE] [--workers N] [--no-perf-mode] [--cpu-cap N]\n"
-	"                        [--lock-timeout DURATION]\n";
+	"usage: ktstr-cgroup run [--dry-run] [--duration DURATION] [--filter SUB] [--category NAME]\n"
+	"                        [--flags LIST] [--scenario NAME[/PROFILE]] [--scenario-file FILE]\n"
+	"                        [--settle DURATION] [--work-type TYPE] [--workers N]\n"
+	"                        [--no-perf-mode] [--cpu-cap N] [--lock-timeout DURATION]\n";
 static const char usage_list[] =
 	"usage: ktstr-cgroup list [--filter SUB] [--json] [--scenario-file FILE]\n";
 static const char usage_cleanup[] = "usage: ktstr-cgroup cleanup [--parent-cgroup PATH]\n";
 static const char usage_top[] =
-	"usage: ktstr-cgroup run [--dry-run] [--duration DURATION] [--filter SUB] [--flags LIST]\n"
-	"                        [--scenario NAME[/PROFILE]] [--scenario-file FILE] [--settle DURATION]\n"
-	"                        [--work-type TYPE] [--workers N] [--no-perf-mode] [--cpu-cap N]\n"
-	"                        [--lock-timeout DURATION]\n"
+	"usage: ktstr-cgroup run [--dry-run] [--duration DURATION] [--filter SUB] [--category NAME]\n"
+	"                        [--flags LIST] [--scenario NAME[/PROFILE]] [--scenario-file FILE]\n"
+	"                        [--settle DURATION] [--work-type TYPE] [--workers N]\n"
+	"                        [--no-perf-mode] [--cpu-cap N] [--lock-timeout DURATION]\n"
 	"       ktstr-cgroup list [--filter SUB] [--json] [--scenario-file FILE]\n"
 	"       ktstr-cgroup cleanup [--parent-cgroup PATH]\n"
 	"       ktstr-cgroup --backend | --help | --version\n";
@@ -71,6 +71,7 @@ static const char help_run[] =
 	"\n"
 	"  -d, --duration DURATION   D, each scenario's length (default 20s; a bare number is seconds)\n"
 	"  -F, --filter SUB          scenarios whose name contains SUB\n"
+	"  -c, --category NAME       scenarios of this category (basic, cpuset, stress, ...)\n"
 	"  -f, --flags LIST          run only this flag profile (comma-separated, or 'default');\n"
 	"                            repeatable\n"
 	"  -n, --dry-run             plan only: print the records a run would make, touch nothing\n"
@@ -113,7 +114,7 @@ struct run_args {
 	char *names[MAX_FILES], *files[MAX_FILES];
 	size_t nfiles;
 	char parent[32];
-	int seen_duration, seen_workers, seen_settle, seen_type, seen_filter;
+	int seen_duration, seen_workers, seen_settle, seen_type, seen_filter, seen_category;
 	struct reserve_flags rflags;
 	struct reserve_config rcfg;
 };
@@ -149,6 +150,9 @@ static int run_option(struct run_args *a, int c, char **argv)
 	case 'F':
 		a->o.filter = optarg;
 		return cli_once(usage_run, &a->seen_filter, "--filter");
+	case 'c':
+		a->o.category = optarg;
+		return cli_once(usage_run, &a->seen_category, "--category");
 	case 'f':
 		a->o.flags_given = true;
 		if (profile_parse(&a->o.flags, optarg, &d) < 0)
@@ -189,6 +193,7 @@ static int run_option(struct run_args *a, int c, char **argv)
 static int run_parse(struct run_args *a, int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "category", required_argument, NULL, 'c' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "filter", required_argument, NULL, 'F' },
@@ -210,7 +215,7 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 	int c;
 
 	a->o = (struct runner_opts){ .duration_ms = 20000, .settle_ms = 100, .workers = 4 };
-	while ((c = getopt_long(argc, argv, ":d:F:f:hns:S:t:w:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:d:F:f:hns:S:t:w:", longopts, NULL)) != -1) {
 		if (c == 'h') {
 			printf("%s\n%s", usage_run, help_run);
 			exit(kt_finish_stdout(KT_EXIT_OK));

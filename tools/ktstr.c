@@ -72,6 +72,7 @@ static const struct route run_routes[] = {
 	{ "--workers", "N", RUN_CGROUP, "workers per cgroup where a scenario leaves it open (default 4)" },
 	{ "--flags", "LIST", RUN_CGROUP, "run only this flag profile, e.g. llc,borrow" },
 	{ "--filter", "SUB", RUN_CGROUP, "scenarios whose name contains SUB" },
+	{ "--category", "NAME", RUN_CGROUP, "scenarios of this category (basic, cpuset, ...)" },
 	{ "--scenario", "NAME", RUN_CGROUP, "exactly this scenario" },
 	{ "--scenario-file", "FILE", RUN_CGROUP, "add scenarios from FILE (repeatable)" },
 	{ "--work-type", "TYPE", RUN_CGROUP, "replace CpuSpin work in steady scenarios" },
