@@ -116,14 +116,16 @@ void BPF_STRUCT_OPS(ktstr_enqueue, struct task_struct *p, u64 enq_flags)
 			break;
 		case KTSTR_FAULT_OUTSIDE_CPUSET:
 			if (in_target(p) && (cpu = forbidden_cpu(p)) >= 0) {
-				scx_bpf_dispatch(p, SCX_DSQ_LOCAL_ON | cpu, SCX_SLICE_DFL, enq_flags);
+				scx_bpf_dispatch(p, SCX_DSQ_LOCAL_ON | cpu, SCX_SLICE_DFL,
+						 enq_flags);
 				return;
 			}
 			break;
 		case KTSTR_FAULT_ERROR:
 			if (!errored) {
 				errored = true;
-				scx_bpf_error("ktstr fault: scx_bpf_error %llu ms after it was armed",
+				scx_bpf_error("ktstr fault: scx_bpf_error %llu ms after "
+					      "it was armed",
 					      (bpf_ktime_get_ns() - armed_ns) / 1000000);
 			}
 			break;

@@ -31,7 +31,8 @@
 
 static const char usage[] =
 	"usage: scx_ktstr [--fault none|starve|outside-cpuset|stall|error|exit] [--cgroup name]\n"
-	"                 [--after duration] [--starve duration] [--cpu n] [--timeout-ms ms] [-v]\n";
+	"                 [--after duration] [--starve duration] [--cpu n] [--timeout-ms ms]\n"
+	"                 [-v]\n";
 
 static const char help[] =
 	"The ktstr fixture scheduler: global FIFO, with one fault to inject.\n"
@@ -99,7 +100,8 @@ static int parse_fault(const char *s, unsigned *out)
 			*out = i;
 			return 0;
 		}
-	return bad("--fault '%s': %s", s, "choose none, starve, outside-cpuset, stall, error or exit");
+	return bad("--fault '%s': %s", s,
+		   "choose none, starve, outside-cpuset, stall, error or exit");
 }
 
 static int parse_opts(struct opts *o, int argc, char **argv)
@@ -140,7 +142,8 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 			printf("%s\n%s", usage, help);
 			exit(KT_EXIT_OK);
 		case 's':
-			if (parse_duration_ns(optarg, 1000000, 3600 * NS_PER_S, &o->starve_ns, &d) < 0)
+			if (parse_duration_ns(optarg, 1000000, 3600 * NS_PER_S, &o->starve_ns,
+					      &d) < 0)
 				rc = bad("--starve: %s%s", d.msg, "");
 			break;
 		case 't':

@@ -62,8 +62,8 @@ static const char *str(const json_t *o, const char *key, const char *dflt)
  * Members of the died record that travel with the detail, for --json and
  * --ndjson; its "message" (the kernel's exit message) becomes "exit_message".
  */
-static const char *const carried[] = { "ops",  "exit_kind", "reason", "exit",
-				       "seen", "kmsg",	    "log_tail", "dump", "dump_source" };
+static const char *const carried[] = { "ops",  "exit_kind", "reason",	"exit", "seen",
+				       "kmsg", "log_tail",  "dump",	"dump_source" };
 
 static void append(char **text, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

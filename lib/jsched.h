@@ -34,7 +34,7 @@ void jsched_init(struct jsched *js);
 void jsched_release(struct jsched *js);
 /* Take what a scheduler record says; returns its event, JSCHED_NONE for unknown events. */
 enum jsched_event jsched_feed(struct jsched *js, const json_t *rec);
-/* The failing detail of a "died" record; scenario is where it happened (NULL: between scenarios). */
+/* The failing detail of a "died" record; scenario: where it happened, NULL between scenarios. */
 json_t *jsched_died_detail(const json_t *rec, const char *scenario);
 void jsched_annotate(const struct jsched *js, json_t *verdict);
 

@@ -159,7 +159,8 @@ static int check_own(const struct runplan *p, const struct own *o, struct kt_dia
 				   p->arg[RUNPLAN_CHECK][0]);
 	if (o->topology && topo_parse_spec(o->topology, &spec, &why) < 0)
 		return kt_diag_set(d, EINVAL, "--topology %s", why.msg);
-	if (o->timeout && parse_duration_ns(o->timeout, NS_PER_S, 7 * 86400 * NS_PER_S, &ns, &why) < 0)
+	if (o->timeout &&
+	    parse_duration_ns(o->timeout, NS_PER_S, 7 * 86400 * NS_PER_S, &ns, &why) < 0)
 		return kt_diag_set(d, EINVAL, "--timeout: %s", why.msg);
 	if (o->attach && parse_duration_ns(o->attach, 1000000, 3600 * NS_PER_S, &ns, &why) < 0)
 		return kt_diag_set(d, EINVAL, "--attach-timeout: %s", why.msg);
@@ -181,7 +182,8 @@ static bool in_path_list(const char *list, const char *name, char *out, size_t s
 
 	for (p = list; p && *p; p = *colon ? colon + 1 : colon) {
 		colon = strchrnul(p, ':');
-		if (colon > p && snprintf(out, size, "%.*s/%s", (int)(colon - p), p, name) < (int)size &&
+		if (colon > p &&
+		    snprintf(out, size, "%.*s/%s", (int)(colon - p), p, name) < (int)size &&
 		    is_program(out))
 			return true;
 	}

@@ -55,7 +55,8 @@ int schedproc_start(struct schedproc *sp, char *const argv[], struct kt_diag *d)
 
 	sp->log_fd = memfd_create("ktstr-sched-log", MFD_CLOEXEC);
 	if (sp->log_fd < 0)
-		return kt_diag_set(d, errno, "cannot create the scheduler's log: %s", strerror(errno));
+		return kt_diag_set(d, errno, "cannot create the scheduler's log: %s",
+				   strerror(errno));
 	if (pipe2(errp, O_CLOEXEC) < 0)
 		return kt_diag_set(d, errno, "cannot create a pipe: %s", strerror(errno));
 	sp->pid = fork();

@@ -66,7 +66,8 @@ static void emit(struct sup *s, json_t *rec)
 	int rc;
 
 	if (rec) {
-		if (s->pending) /* only one record can wait: the older goes first, on a line of its own */
+		/* only one record can wait: the older goes first, on a line of its own */
+		if (s->pending)
 			emit_final(s);
 		s->pending = rec;
 	}
@@ -144,7 +145,8 @@ static json_t *leaving_record(struct sup *s, bool died, bool killed)
 		info.dump_source = "log";
 		free(all);
 	}
-	rec = died ? schedwatch_died(&s->watch, &info) : schedwatch_detached(&s->watch, &info, killed);
+	rec = died ? schedwatch_died(&s->watch, &info)
+		   : schedwatch_detached(&s->watch, &info, killed);
 	json_decref(info.exit);
 	free(log_dump);
 	free(tail);
@@ -199,12 +201,13 @@ static int wait_attach(struct sup *s, char *ops, size_t size, struct kt_diag *d)
 					   WIFSIGNALED(s->sp.status) ? 128 + WTERMSIG(s->sp.status)
 								     : WEXITSTATUS(s->sp.status));
 		if (kt_stopping())
-			return kt_diag_set(d, EINTR, "interrupted while scheduler '%s' was attaching",
-					   s->o->scheduler);
+			return kt_diag_set(d, EINTR, "interrupted while scheduler '%s' was "
+					   "attaching", s->o->scheduler);
 		if (ktime_now_ns() >= deadline)
 			return kt_diag_set(d, ETIMEDOUT, "scheduler '%s' did not attach within "
 					   "%.1f s (sched_ext state: %s)", s->o->scheduler,
-					   (double)s->o->attach_timeout_ns / 1e9, scx_state_name(st));
+					   (double)s->o->attach_timeout_ns / 1e9,
+					   scx_state_name(st));
 		poll(p, 3, ATTACH_TICK_MS);
 	}
 }

@@ -7,7 +7,9 @@
 #include "schedwatch.h"
 
 #define DUMP_BEGIN "DEBUG DUMP\n"
-#define DUMP_RULE "================================================================================\n"
+#define DUMP_RULE                                                                          \
+	"========================================"                                         \
+	"========================================\n"
 
 void schedwatch_init(struct schedwatch *w, const char *ops)
 {

@@ -61,7 +61,7 @@ void schedwatch_state(struct schedwatch *w, enum scx_state st, uint64_t now_ns);
 void schedwatch_exited(struct schedwatch *w, uint64_t now_ns);
 bool schedwatch_settled(const struct schedwatch *w, uint64_t now_ns);
 
-/* The debug dump section of a scheduler's output (UEI_REPORT's "DEBUG DUMP"), malloc'ed, or NULL. */
+/* The "DEBUG DUMP" section of a scheduler's output (UEI_REPORT), malloc'ed; NULL if none. */
 char *schedwatch_log_dump(const char *log);
 
 /* Records: {"type":"scheduler","event":"attached"|"died"|"detached", ...}. */

@@ -63,8 +63,7 @@ kinds() {
 @test "vmrun: scx_ktstr without a fault passes the basic category" {
 	require_sched_vm
 	run -0 --separate-stderr ktstr run --kernel "$KERNEL" --scheduler scx_ktstr \
-		--topology 1,2,2,1 --scenario cgroup_steady --scenario cgroup_cpuset_llc_steady \
-		--scenario cgroup_cpuset_cross_llc_steady --flags default --duration 3 --text
+		--topology 1,2,2,1 --category basic --flags default --duration 3 --text
 	[[ "$output" == *"[PASS] cgroup_steady/default"*"[ktstr, 6.12."*", topology=1,2,2,1]"* ]]
 	[[ "$output" == *"[PASS] cgroup_cpuset_llc_steady/default"* ]]
 	[[ "$output" == *"[PASS] cgroup_cpuset_cross_llc_steady/default"* ]]

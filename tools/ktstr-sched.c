@@ -23,7 +23,8 @@
 
 static const char usage[] =
 	"usage: ktstr-sched --scheduler path [--arg arg]... [--attach-timeout duration]\n"
-	"                   [--stop-timeout duration] [--label key=value]... -- command [arg ...]\n";
+	"                   [--stop-timeout duration] [--label key=value]... --\n"
+	"                   command [arg ...]\n";
 
 static const char help[] =
 	"Run a command under a sched_ext BPF scheduler and report the scheduler's life\n"

@@ -120,7 +120,8 @@ static int resolve_id(const char *id, const char *resolver, char **image, struct
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return kt_diag_set(d, ENOENT, "--kernel '%s': '%s resolve' failed with status %d "
 				   "(its message is above)", id, resolver,
-				   WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+				   WIFEXITED(status) ? WEXITSTATUS(status)
+						     : 128 + WTERMSIG(status));
 	out[strcspn(out, "\n")] = '\0';
 	if (!*out)
 		return kt_diag_set(d, ENOENT, "--kernel '%s': '%s resolve' printed no image", id,

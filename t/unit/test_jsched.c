@@ -6,7 +6,8 @@
 
 static void test_attached_annotates_verdicts(void)
 {
-	json_t *att = json_loads("{\"type\":\"scheduler\",\"event\":\"attached\",\"ops\":\"simple\","
+	json_t *att = json_loads("{\"type\":\"scheduler\",\"event\":\"attached\","
+				 "\"ops\":\"simple\","
 				 "\"kernel\":\"6.12.117\",\"labels\":{\"topology\":\"1,2,2,1\"}}",
 				 0, NULL);
 	json_t *v = json_object();
@@ -28,7 +29,8 @@ static void test_attached_annotates_verdicts(void)
 
 static void test_events(void)
 {
-	json_t *d = json_pack("{s:s}", "event", "detached"), *x = json_pack("{s:s}", "event", "odd");
+	json_t *d = json_pack("{s:s}", "event", "detached");
+	json_t *x = json_pack("{s:s}", "event", "odd");
 	json_t *none = json_object();
 	struct jsched js;
 
@@ -53,7 +55,8 @@ static void test_died_detail_carries_the_evidence(void)
 
 	CHECK_STR(json_string_value(json_object_get(d, "kind")), "SchedulerDied");
 	CHECK_STR(json_string_value(json_object_get(d, "message")),
-		  "scheduler 'ktstr' died during cgroup_steady/llc: error_bpf (scx_bpf_error): boom");
+		  "scheduler 'ktstr' died during cgroup_steady/llc: error_bpf (scx_bpf_error): "
+		  "boom");
 	CHECK_STR(json_string_value(json_object_get(d, "exit_message")), "boom");
 	CHECK_STR(json_string_value(json_object_get(d, "dump")), "CPU 0");
 	CHECK_STR(json_string_value(json_object_get(d, "log_tail")), "EXIT");

@@ -6,6 +6,8 @@
 #include "unit.h"
 
 #define MS 1000000ull
+#define RULE "========================================" \
+	     "========================================\n"
 
 static void test_alive_until_a_sign(void)
 {
@@ -78,9 +80,8 @@ static void test_state_alone_settles_after_the_grace(void)
 static void test_log_dump_section(void)
 {
 	const char *log = "started\n\nDEBUG DUMP\n"
-			  "================================================================================\n\n"
-			  "CPU 0 : nr_run=1\n  R task[1]\n\n"
-			  "================================================================================\n\n"
+			  RULE "\n"
+			  "CPU 0 : nr_run=1\n  R task[1]\n\n" RULE "\n"
 			  "EXIT: scx_bpf_error (boom)\n";
 	char *d = schedwatch_log_dump(log);
 

@@ -62,7 +62,8 @@ static void test_kmsg_lines(void)
 {
 	struct scx_kmsg m;
 
-	CHECK(scx_kmsg_parse("sched_ext: BPF scheduler \"simple\" enabled", &m) == SCX_KMSG_ENABLED);
+	CHECK(scx_kmsg_parse("sched_ext: BPF scheduler \"simple\" enabled", &m) ==
+	      SCX_KMSG_ENABLED);
 	CHECK_STR(m.ops, "simple");
 	CHECK(scx_kmsg_parse("sched_ext: BPF scheduler \"qmap\" disabled (runnable task stall)",
 			     &m) == SCX_KMSG_DISABLED);
