@@ -10,7 +10,7 @@ bats_require_minimum_version 1.5.0
 
 setup_file() {
 	local out
-	if out=$("$BATS_TEST_DIRNAME/../mk/sched-kernel.sh" 2>"$BATS_FILE_TMPDIR/build.err"); then
+	if out=$(sh "$BATS_TEST_DIRNAME/../mk/sched-kernel.sh" 2>"$BATS_FILE_TMPDIR/build.err"); then
 		KERNEL=$(sed -n 's/^kernel //p' <<<"$out")
 		KTSTR_SCHED_DIR=$(sed -n 's/^schedulers //p' <<<"$out")
 		export KERNEL KTSTR_SCHED_DIR
