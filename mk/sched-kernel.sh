@@ -20,6 +20,9 @@
 #   KTSTR_SCHED_DIR  the schedulers (default: ~/.cache/ktstr/schedulers)
 #   KTSTR_CACHE_DIR  the kernel cache (ktstr-kernel's default)
 set -eu
+# Run from make (make check, make asan), we must not hand our make's
+# variables (O=build/asan ...) to the kernel's make.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${KTSTR_BIN:-$root/bin}
