@@ -19,6 +19,7 @@ memory_current_bytes cgroups"
 _ktstr_options() {
 	case "$1" in
 	run) echo "--duration --workers --flags --filter --category --scenario --scenario-file --work-type --settle --no-perf-mode --cpu-cap --lock-timeout
+		--kernel --topology --timeout --scheduler --scheduler-arg --attach-timeout --stream
 		--text --json --tap --ndjson --junit --spread-limit --gap-limit-ms --wake-p99-limit-us --wake-cv-limit
 		--throughput-cv-limit --min-iteration-rate --no-isolation --repro --probe-stack --auto-repro --kernel-dir --help" ;;
 	list) echo "--filter --json --scenario-file --help" ;;
@@ -26,7 +27,7 @@ _ktstr_options() {
 	cleanup) echo "--parent-cgroup --help" ;;
 	kernel) echo "list build clean resolve add --json --force --jobs --source --keep --vmlinux
 		--config --name --help" ;;
-	shell) echo "--kernel --topology -i --include-files --memory-mb --dmesg --exec
+	shell) echo "--kernel --topology -i --include-files --memory-mb --dmesg --exec --idle-timeout
 		--no-perf-mode --cpu-cap --timeout --backend --append --dry-run -v --verbose
 		--help" ;;
 	host-state) echo "capture compare --output --group-by --cgroup-flatten --metric --top
@@ -78,7 +79,7 @@ _ktstr() {
 		mapfile -t COMPREPLY < <(compgen -P "$prefix" -W "$_ktstr_flag_names" -- "${cur##*,}")
 		return ;;
 	--junit | --scenario-file | --probe-stack | -o | --output | -i | --include-files | \
-		--kernel | --kernel-dir | --parent-cgroup)
+		--kernel | --kernel-dir | --parent-cgroup | --scheduler)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
 	--backend)
@@ -91,7 +92,7 @@ _ktstr() {
 	--duration | --workers | --filter | --scenario | --settle | --spread-limit | --gap-limit-ms | \
 		--wake-p99-limit-us | --wake-cv-limit | --throughput-cv-limit | --min-iteration-rate | \
 		--topology | --memory-mb | --exec | --cpu-cap | --lock-timeout | --watch | --keep | --jobs | -j | --name | \
-		--timeout | --append)
+		--timeout | --append | --idle-timeout | --attach-timeout | --scheduler-arg)
 		return ;;
 	--source)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")

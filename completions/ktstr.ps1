@@ -23,13 +23,13 @@ Register-ArgumentCompleter -Native -CommandName ktstr -ScriptBlock {
 	$commands = @('run', 'list', 'topo', 'cleanup', 'kernel', 'shell', 'host-state', 'locks',
 		'completions', 'help')
 	$options = @{
-		'run'         = @('--duration', '--workers', '--flags', '--filter', '--category', '--scenario', '--scenario-file', '--work-type', '--settle', '--no-perf-mode', '--cpu-cap', '--lock-timeout', '--text', '--json', '--tap', '--ndjson', '--junit', '--spread-limit', '--gap-limit-ms', '--wake-p99-limit-us', '--wake-cv-limit', '--throughput-cv-limit', '--min-iteration-rate', '--no-isolation', '--repro', '--probe-stack', '--auto-repro', '--kernel-dir', '--help')
+		'run'         = @('--duration', '--workers', '--flags', '--filter', '--category', '--scenario', '--scenario-file', '--work-type', '--settle', '--no-perf-mode', '--cpu-cap', '--lock-timeout', '--kernel', '--topology', '--timeout', '--scheduler', '--scheduler-arg', '--attach-timeout', '--stream', '--text', '--json', '--tap', '--ndjson', '--junit', '--spread-limit', '--gap-limit-ms', '--wake-p99-limit-us', '--wake-cv-limit', '--throughput-cv-limit', '--min-iteration-rate', '--no-isolation', '--repro', '--probe-stack', '--auto-repro', '--kernel-dir', '--help')
 		'list'        = @('--filter', '--json', '--scenario-file', '--help')
 		'topo'        = @('--json', '--text', '--topology', '--help')
 		'cleanup'     = @('--parent-cgroup', '--help')
 		'kernel'      = @('list', 'build', 'clean', 'resolve', 'add', '--help')
 		'shell'       = @('--kernel', '--topology', '-i', '--include-files', '--memory-mb', '--dmesg',
-			'--exec', '--no-perf-mode', '--cpu-cap', '--timeout', '--backend', '--append',
+			'--exec', '--idle-timeout', '--no-perf-mode', '--cpu-cap', '--timeout', '--backend', '--append',
 			'--dry-run', '-v', '--verbose', '--help')
 		'host-state'  = @('capture', 'compare', '-o', '--output', '--group-by', '--cgroup-flatten',
 			'--metric', '--top', '--min-delta', '--all', '--json', '--fail-on-change', '--help')
@@ -60,7 +60,7 @@ Register-ArgumentCompleter -Native -CommandName ktstr -ScriptBlock {
 		} elseif ($prev -eq '--metric') {
 			$candidates = $hstMetrics
 		} elseif (@('--junit', '--scenario-file', '--probe-stack', '-o', '--output', '-i',
-				'--include-files', '--kernel', '--kernel-dir', '--parent-cgroup', '--source', '--vmlinux',
+				'--include-files', '--kernel', '--kernel-dir', '--parent-cgroup', '--source', '--vmlinux', '--scheduler',
 				'--config') -contains $prev) {
 			return Get-ChildItem -Path "$wordToComplete*" | ForEach-Object {
 				[System.Management.Automation.CompletionResult]::new($_.Name)

@@ -53,6 +53,13 @@ _ktstr() {
 			'--no-perf-mode[share LLCs with other runs]' \
 			'--cpu-cap[run on exactly N CPUs]:N' \
 			'--lock-timeout[wait for busy CPUs]:duration' \
+			'--kernel[run in a VM with this kernel]:kernel:_files' \
+			'--topology[VM topology N,L,C,T]:spec' \
+			'--timeout[longest silence of the VM]:duration' \
+			'--scheduler[sched_ext scheduler]:scheduler:_files' \
+			'*--scheduler-arg[scheduler argument]:arg' \
+			'--attach-timeout[time the scheduler may take to attach]:duration' \
+			'--stream[records, not verdicts]' \
 			'--text[results for people]' \
 			'--json[results as a JSON array]' \
 			'--tap[results as TAP]' \
@@ -114,6 +121,7 @@ _ktstr() {
 			'--memory-mb[guest memory]:MB' \
 			'--dmesg[kernel console to stderr]' \
 			'--exec[run a command instead of a shell]:command' \
+			'--idle-timeout[longest silence of the command]:duration' \
 			'--no-perf-mode[no CPU reservation]' \
 			'--cpu-cap[reserve N host CPUs]:N' \
 			'--timeout[kill the VM after]:duration' \

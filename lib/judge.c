@@ -10,6 +10,8 @@
 #include "stats.h"
 #include "wreport.h"
 
+#define IMPLICIT "(no scenario)" /* the scenario of records outside any scenario */
+
 struct jgroup {
 	int64_t id;
 	bool checked;
@@ -36,12 +38,14 @@ struct judge_scenario {
 	struct jcgroup *cg;
 	size_t ncg;
 	struct cpulist run_cpus; /* the run's CPUs, from scenario_begin; empty if unknown */
+	char *not_run;		 /* owned: why it counts as not run (the scheduler died), or NULL */
 };
 
 void judge_init(struct judge *j, const struct check_limits *cli)
 {
 	memset(j, 0, sizeof(*j));
 	j->cli = *cli;
+	jsched_init(&j->sched);
 }
 
 static void scenario_free(struct judge_scenario *s)
@@ -70,6 +74,7 @@ static void scenario_free(struct judge_scenario *s)
 	free(s->scenario);
 	free(s->profile);
 	free(s->category);
+	free(s->not_run);
 	json_decref(s->details);
 	free(s);
 }
@@ -78,6 +83,10 @@ void judge_release(struct judge *j)
 {
 	scenario_free(j->cur);
 	j->cur = NULL;
+	jsched_release(&j->sched);
+	free(j->dead);
+	free(j->last);
+	j->dead = j->last = NULL;
 }
 
 static char *dup_or(const json_t *rec, const char *key, const char *dflt)
@@ -380,6 +389,7 @@ static json_t *verdict_new(struct judge *j, struct judge_scenario *s, bool skipp
 					    "profile", s->profile, "category", s->category, "passed",
 					    passed, "skipped", skipped, "duration_s", duration_s,
 					    "details", details, "stats", stats));
+	jsched_annotate(&j->sched, v);
 	return v;
 }
 
@@ -397,17 +407,25 @@ static json_t *close_scenario(struct judge *j, const json_t *end, const char *un
 	checks_overlay(&lim, &s->limits);
 	checks_overlay(&lim, &j->cli);
 	json_array_extend(details, s->details);
-	for (i = 0; i < s->ng; i++)
+	/* without the scheduler under test its results mean nothing: only say so */
+	for (i = 0; !s->not_run && i < s->ng; i++)
 		if (s->g[i].checked && s->g[i].nw)
 			json_array_append_new(groups, judge_group(s, &lim, &s->g[i], details));
+	if (s->not_run)
+		checks_detail(details, "NotRun", "not run: the scheduler died %s", s->not_run);
 	if (err)
 		checks_detail(details, "Other", "scenario failed: %s", err);
 	if (unfinished)
 		checks_detail(details, "Other", "%s", unfinished);
-	if (!elapsed)
-		elapsed = (json_int_t)((now ? now : ktime_now_ns()) - s->begin_ns);
+	/* no end record: as far as the stream went, on the stream's own clock */
+	if (!now)
+		now = j->last_t_ns;
+	if (!elapsed && now > s->begin_ns)
+		elapsed = (json_int_t)(now - s->begin_ns);
 	v = verdict_new(j, s, false, (double)elapsed / 1e9, details, totals(groups));
 	json_decref(groups);
+	free(j->last);
+	j->last = strdup(s->name);
 	scenario_free(s);
 	j->cur = NULL;
 	return v;
@@ -433,10 +451,77 @@ static int ensure_scenario(struct judge *j)
 
 	if (j->cur)
 		return 0;
-	implicit = json_pack("{s:s}", "name", "(no scenario)");
+	implicit = json_pack("{s:s}", "name", IMPLICIT);
 	j->cur = scenario_new(implicit, NULL);
 	json_decref(implicit);
 	return j->cur ? 0 : -ENOMEM;
+}
+
+static char *dead_where(const char *how, const char *name)
+{
+	char *s = NULL;
+
+	if (asprintf(&s, "%s %s", how, name) < 0)
+		return NULL;
+	return s;
+}
+
+/* A death between scenarios fails a verdict of its own, so it is never lost. */
+static json_t *died_between(struct judge *j, json_t *detail)
+{
+	json_t *begin = json_pack("{s:s, s:s}", "name", "(scheduler)", "category", "");
+	struct judge_scenario *s = scenario_new(begin, NULL);
+	json_t *details = json_array(), *v;
+
+	json_decref(begin);
+	if (!s)
+		return NULL;
+	json_array_append_new(details, detail);
+	v = verdict_new(j, s, false, 0.0, details, json_object());
+	scenario_free(s);
+	return v;
+}
+
+static int on_scheduler(struct judge *j, const json_t *rec, json_t **verdict)
+{
+	json_t *detail;
+
+	switch (jsched_feed(&j->sched, rec)) {
+	case JSCHED_ATTACHED: /* a new scheduler: what follows runs under it */
+		free(j->dead);
+		j->dead = NULL;
+		return 0;
+	case JSCHED_DIED:
+		break;
+	default:
+		return 0;
+	}
+	detail = jsched_died_detail(rec, j->cur ? j->cur->name : NULL);
+	if (!detail)
+		return -ENOMEM;
+	free(j->dead);
+	if (j->cur) {
+		j->dead = dead_where("during", j->cur->name);
+		json_array_append_new(j->cur->details, detail);
+	} else {
+		j->dead = j->last ? dead_where("after", j->last) : strdup("before the first scenario");
+		*verdict = died_between(j, detail);
+	}
+	return j->dead ? 0 : -ENOMEM;
+}
+
+/* An error record is a failing detail of the scenario it came in; keep what it carries. */
+static int on_error(struct judge_scenario *s, const json_t *rec)
+{
+	const json_t *tail = json_object_get(rec, "log_tail");
+	int rc = checks_detail(s->details, "Other", "%s: %s",
+			       json_string_value(json_object_get(rec, "tool")) ?: "?",
+			       json_string_value(json_object_get(rec, "message")) ?: "error");
+
+	if (!rc && json_string_length(tail))
+		json_object_set(json_array_get(s->details, json_array_size(s->details) - 1),
+				"log_tail", (json_t *)tail);
+	return rc;
 }
 
 int judge_feed(struct judge *j, const json_t *rec, json_t **verdict, struct kt_diag *d)
@@ -447,14 +532,21 @@ int judge_feed(struct judge *j, const json_t *rec, json_t **verdict, struct kt_d
 	*verdict = NULL;
 	if (!j->first_ns)
 		j->first_ns = ktime_now_ns();
+	if (json_integer_value(json_object_get(rec, "t_ns")) > 0)
+		j->last_t_ns = (uint64_t)json_integer_value(json_object_get(rec, "t_ns"));
 	if (!strcmp(type, "scenario_begin")) {
 		if (j->cur)
 			*verdict = close_scenario(j, NULL, "scenario ended without scenario_end");
 		j->cur = scenario_new(rec, d);
 		j->index = (long)json_integer_value(json_object_get(rec, "index"));
 		j->total = (long)json_integer_value(json_object_get(rec, "total"));
+		if (j->cur && j->dead && !(j->cur->not_run = strdup(j->dead)))
+			return -ENOMEM;
 		return j->cur ? 0 : -EINVAL;
 	}
+	if (!strcmp(type, "scheduler"))
+		return on_scheduler(j, rec, verdict) < 0 ? kt_diag_set(d, ENOMEM, "out of memory")
+							 : 0;
 	if (!strcmp(type, "skip")) {
 		*verdict = on_skip(j, rec);
 		return *verdict ? 0 : -ENOMEM;
@@ -476,9 +568,7 @@ int judge_feed(struct judge *j, const json_t *rec, json_t **verdict, struct kt_d
 	else if (!strcmp(type, "worker"))
 		rc = on_worker(j->cur, rec, d);
 	else
-		rc = checks_detail(j->cur->details, "Other", "%s: %s",
-				   json_string_value(json_object_get(rec, "tool")) ?: "?",
-				   json_string_value(json_object_get(rec, "message")) ?: "error");
+		rc = on_error(j->cur, rec);
 	return rc;
 }
 
@@ -486,6 +576,9 @@ json_t *judge_finish(struct judge *j)
 {
 	if (!j->cur)
 		return NULL;
+	/* records outside any scenario end with the input by definition */
+	if (!strcmp(j->cur->name, IMPLICIT))
+		return close_scenario(j, NULL, NULL);
 	return close_scenario(j, NULL, "input ended before the scenario did (a stage failed or was interrupted)");
 }
 
@@ -498,6 +591,7 @@ json_t *judge_summary(const struct judge *j)
 					    "failed", j->failed, "skipped", j->skipped, "total",
 					    j->passed + j->failed + j->skipped, "duration_s",
 					    j->first_ns ? (double)(now - j->first_ns) / 1e9 : 0.0));
+	jsched_annotate(&j->sched, s);
 	return s;
 }
 

@@ -17,6 +17,13 @@
  * against every cpuset a group's cgroups had during the scenario).
  * Worker records outside any scenario form an implicit scenario that ends
  * with the input.
+ *
+ * "scheduler" records (from ktstr-sched) name the scheduler, the kernel and
+ * the run's labels, which every later verdict and the summary carry.  A
+ * "died" event fails the scenario in progress with a SchedulerDied detail
+ * (or, between scenarios, a verdict of its own named "(scheduler)"), and
+ * every scenario that begins after it fails with NotRun: it ran without
+ * the scheduler under test.  Skips stay skips.
  */
 #ifndef KTSTR_JUDGE_H
 #define KTSTR_JUDGE_H
@@ -28,6 +35,7 @@
 
 #include "checks.h"
 #include "err.h"
+#include "jsched.h"
 
 struct judge_scenario;
 
@@ -35,9 +43,14 @@ struct judge {
 	struct check_limits cli;
 	struct judge_scenario *cur; /* owned, NULL between scenarios */
 	uint64_t first_ns;	    /* monotonic time of the first record seen */
+	uint64_t last_t_ns;	    /* the latest "t_ns" in the stream: the producer's clock,
+				       which in a VM is not ours */
 	unsigned passed, failed, skipped;
 	/* progress: from the last scenario_begin */
 	long index, total;
+	struct jsched sched;
+	char *dead; /* owned: "during X", "after X" once the scheduler died, else NULL */
+	char *last; /* owned: the last scenario that ended */
 };
 
 void judge_init(struct judge *j, const struct check_limits *cli);

@@ -139,10 +139,13 @@ int kbuild_tree_git(const char *src, char commit[41], bool *dirty)
 	return 0;
 }
 
-static int make(const struct kbuild *b, const char *target, const char *label, struct kt_diag *d)
+/* "make -jN [VAR=VALUE] target"; var may be NULL. */
+static int make_var_run(const struct kbuild *b, const char *var, const char *target,
+			const char *label, struct kt_diag *d)
 {
 	char jobs[32];
-	char *argv[] = { "make", jobs, (char *)target, NULL };
+	char *argv[] = { "make", jobs, (char *)(var ? var : target), var ? (char *)target : NULL,
+			 NULL };
 	struct krun r = { .cwd = b->src, .log_fd = b->log_fd, .label = label };
 	int rc, status;
 
@@ -216,6 +219,39 @@ static int report_misses(const struct kbuild *b, const char *config, struct kbui
 	return rc;
 }
 
+static int make(const struct kbuild *b, const char *target, const char *label, struct kt_diag *d)
+{
+	return make_var_run(b, NULL, target, label, d);
+}
+
+/*
+ * A tree's first .config: defconfig, or one of the all*config targets fed
+ * the fragment itself (KCONFIG_ALLCONFIG), from a file that lives only as
+ * long as the make.
+ */
+static int make_base(const struct kbuild *b, struct kt_diag *d)
+{
+	const char *base = b->frag->base ? b->frag->base : "defconfig";
+	char tmp[] = "/tmp/ktstr-allconfig.XXXXXX", var[64];
+	int fd, rc;
+
+	if (!strcmp(base, "defconfig"))
+		return make(b, base, base, d);
+	if ((fd = mkstemp(tmp)) < 0)
+		return kt_diag_set(d, errno, "cannot create a temporary file: %s", strerror(errno));
+	rc = write(fd, b->frag_text, strlen(b->frag_text)) == (ssize_t)strlen(b->frag_text) ? 0
+											 : -EIO;
+	close(fd);
+	if (rc == 0) {
+		snprintf(var, sizeof(var), "KCONFIG_ALLCONFIG=%s", tmp);
+		rc = make_var_run(b, var, base, base, d);
+	} else {
+		kt_diag_set(d, EIO, "cannot write '%s'", tmp);
+	}
+	unlink(tmp);
+	return rc;
+}
+
 int kbuild_configure(const struct kbuild *b, struct kbuild_report *r, struct kt_diag *d)
 {
 	char path[PATH_MAX], *config = NULL;
@@ -225,7 +261,7 @@ int kbuild_configure(const struct kbuild *b, struct kbuild_report *r, struct kt_
 	memset(r, 0, sizeof(*r));
 	if (paths_fmt(path, sizeof(path), "%s/.config", b->src) < 0)
 		return kt_diag_set(d, -ENAMETOOLONG, "path too long: '%s'", b->src);
-	if (!file_exists(path) && (rc = make(b, "defconfig", "defconfig", d)) < 0)
+	if (!file_exists(path) && (rc = make_base(b, d)) < 0)
 		return rc;
 	rc = read_config(b, &config);
 	if (rc == 0)

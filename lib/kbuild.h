@@ -6,7 +6,8 @@
  *   struct kbuild b = { .src = dir, .jobs = kbuild_default_jobs(), .log_fd = fd,
  *                       .frag = &frag, .frag_text = kconfig_fragment() };
  *   kbuild_configure(&b, &report, &diag);
- *       no .config: "make defconfig"; then, unless the .config already
+ *       no .config: "make defconfig", or the fragment's "ktstr-base"
+ *       target fed the fragment (see kconfig.h); then, unless the .config already
  *       honours the fragment, append the fragment; "make olddefconfig";
  *       then check every fragment option and explain each miss
  *   if (report.fatal) ... a required option is missing: stop

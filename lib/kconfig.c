@@ -118,9 +118,34 @@ static int mark_required(struct kconfig_frag *f, const char *list, size_t len, l
 	return 0;
 }
 
+/* "# ktstr-base: TARGET": one of the make targets that write a first .config. */
+static int set_base(struct kconfig_frag *f, const char *s, size_t len, long lineno,
+		    struct kt_diag *d)
+{
+	static const char *const targets[] = { "defconfig", "allnoconfig", "alldefconfig",
+					       "tinyconfig" };
+	size_t i;
+
+	while (len && (*s == ' ' || *s == '\t'))
+		s++, len--;
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
+		if (strlen(targets[i]) == len && !strncmp(s, targets[i], len))
+			break;
+	if (i == sizeof(targets) / sizeof(targets[0]))
+		return kt_diag_set(d, -EINVAL, "line %ld: ktstr-base '%.*s': choose defconfig, "
+				   "allnoconfig, alldefconfig or tinyconfig", lineno, (int)len, s);
+	if (f->base)
+		return kt_diag_set(d, -EINVAL, "line %ld: a second ktstr-base", lineno);
+	f->base = strndup(s, len);
+	return f->base ? 0 : -ENOMEM;
+}
+
 int kconfig_parse(const char *text, struct kconfig_frag *f, struct kt_diag *d)
 {
 	static const char req[] = "# ktstr-require:";
+	static const char base[] = "# ktstr-base:";
 	const char *line = text, *nl;
 	char *name, *value;
 	long lineno = 0;
@@ -129,6 +154,7 @@ int kconfig_parse(const char *text, struct kconfig_frag *f, struct kt_diag *d)
 
 	f->opts = NULL;
 	f->n = 0;
+	f->base = NULL;
 	for (; *line && rc == 0; line = *nl ? nl + 1 : nl) {
 		nl = strchrnul(line, '\n');
 		len = (size_t)(nl - line);
@@ -136,6 +162,10 @@ int kconfig_parse(const char *text, struct kconfig_frag *f, struct kt_diag *d)
 		if (len >= sizeof(req) - 1 && !strncmp(line, req, sizeof(req) - 1)) {
 			rc = mark_required(f, line + sizeof(req) - 1, len - (sizeof(req) - 1), lineno,
 					   d);
+			continue;
+		}
+		if (len >= sizeof(base) - 1 && !strncmp(line, base, sizeof(base) - 1)) {
+			rc = set_base(f, line + sizeof(base) - 1, len - (sizeof(base) - 1), lineno, d);
 			continue;
 		}
 		rc = split_line(line, len, &name, &value);
@@ -164,7 +194,9 @@ void kconfig_release(struct kconfig_frag *f)
 		free(f->opts[i].value);
 	}
 	free(f->opts);
+	free(f->base);
 	f->opts = NULL;
+	f->base = NULL;
 	f->n = 0;
 }
 

@@ -12,7 +12,11 @@
  *
  * Fragment syntax is Kconfig's: "CONFIG_X=value" or "# CONFIG_X is not
  * set"; other comment lines are ignored except "# ktstr-require: CONFIG_A
- * CONFIG_B", which marks options the build cannot do without.
+ * CONFIG_B", which marks options the build cannot do without, and
+ * "# ktstr-base: TARGET", the make target that makes a tree's first
+ * .config: defconfig (the default), or allnoconfig, alldefconfig or
+ * tinyconfig, which start from the fragment itself (KCONFIG_ALLCONFIG), so
+ * every option it does not name takes its smallest value.
  */
 #ifndef KTSTR_KCONFIG_H
 #define KTSTR_KCONFIG_H
@@ -33,6 +37,7 @@ struct kconfig_opt {
 struct kconfig_frag {
 	struct kconfig_opt *opts; /* owned */
 	size_t n;
+	char *base; /* owned: the "ktstr-base" target; NULL means defconfig */
 };
 
 /* The embedded fragment's text and its hash (the first 8 hex digits of its SHA-256). */

@@ -9,7 +9,7 @@
 
 struct root {
 	const char *env;
-	const char *dflt;
+	const char *dflt; /* an absolute path, or a leaf under the user cache */
 	char *value; /* owned, resolved on first use */
 };
 
@@ -17,7 +17,9 @@ static struct root sysfs = { "KTSTR_SYSFS_ROOT", "/sys", NULL };
 static struct root proc = { "KTSTR_PROC_ROOT", "/proc", NULL };
 static struct root cgroup = { "KTSTR_CGROUP_ROOT", "/sys/fs/cgroup", NULL };
 static struct root lockdir = { "KTSTR_LOCK_DIR", "/tmp", NULL };
-static struct root cache = { "KTSTR_CACHE_DIR", NULL, NULL };
+static struct root cache = { "KTSTR_CACHE_DIR", "kernels", NULL };
+static struct root sched = { "KTSTR_SCHED_DIR", "schedulers", NULL };
+static struct root dev = { "KTSTR_DEV_ROOT", "/dev", NULL };
 
 static char *strip_slashes(char *s)
 {
@@ -28,16 +30,17 @@ static char *strip_slashes(char *s)
 	return s;
 }
 
-static char *default_cache(void)
+/* A directory under the user's cache: $XDG_CACHE_HOME/ktstr/<leaf>, else ~/.cache/ktstr/<leaf>. */
+static char *default_cache(const char *leaf)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
 	char *s = NULL;
 
 	if (xdg && *xdg) {
-		if (asprintf(&s, "%s/ktstr/kernels", xdg) < 0)
+		if (asprintf(&s, "%s/ktstr/%s", xdg, leaf) < 0)
 			s = NULL;
-	} else if (asprintf(&s, "%s/.cache/ktstr/kernels", home && *home ? home : "/root") < 0) {
+	} else if (asprintf(&s, "%s/.cache/ktstr/%s", home && *home ? home : "/root", leaf) < 0) {
 		s = NULL;
 	}
 	return s;
@@ -52,10 +55,10 @@ static const char *resolve(struct root *r)
 	env = getenv(r->env);
 	if (env && *env)
 		r->value = strdup(env);
-	else if (r->dflt)
+	else if (r->dflt[0] == '/')
 		r->value = strdup(r->dflt);
 	else
-		r->value = default_cache();
+		r->value = default_cache(r->dflt);
 	if (!r->value) /* out of memory this early: nothing sensible is left */
 		abort();
 	return strip_slashes(r->value);
@@ -84,6 +87,16 @@ const char *paths_lock_dir(void)
 const char *paths_cache_dir(void)
 {
 	return resolve(&cache);
+}
+
+const char *paths_sched_dir(void)
+{
+	return resolve(&sched);
+}
+
+const char *paths_dev(void)
+{
+	return resolve(&dev);
 }
 
 int paths_fmt(char *buf, size_t size, const char *fmt, ...)

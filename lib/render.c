@@ -37,15 +37,59 @@ static const char *status(const json_t *v)
 	return json_is_true(json_object_get(v, "passed")) ? "PASS" : "FAIL";
 }
 
+/* " [simple, 6.12.117, topology=1,2,2,1]": what a run under a scheduler ran on. */
+static void text_where(struct render *r, const json_t *v)
+{
+	const char *key;
+	json_t *val;
+
+	if (!*str(v, "scheduler"))
+		return;
+	fprintf(r->f, " [%s", str(v, "scheduler"));
+	if (*str(v, "kernel"))
+		fprintf(r->f, ", %s", str(v, "kernel"));
+	json_object_foreach(json_object_get(v, "labels"), key, val)
+		fprintf(r->f, ", %s=%s", key, json_string_value(val) ? json_string_value(val) : "?");
+	fputc(']', r->f);
+}
+
+/* The last lines of a dead scheduler's output, which usually say why. */
+static void text_tail(struct render *r, const char *tail, unsigned max_lines)
+{
+	const char *p = tail + strlen(tail), *nl, *end;
+	unsigned n = 0;
+
+	while (p > tail && (p[-1] == '\n' || p[-1] == ' ')) /* blank lines say nothing */
+		p--;
+	end = p;
+	while (p > tail && n < max_lines)
+		if (*--p == '\n')
+			n++;
+	if (*p == '\n')
+		p++;
+	fprintf(r->f, "    the scheduler's last output:\n");
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = (char *)end;
+		fprintf(r->f, "    | %.*s\n", (int)(nl - p), p);
+	}
+}
+
 static void text_verdict(struct render *r, const json_t *v)
 {
 	const json_t *d;
 	size_t i;
 
-	fprintf(r->f, "[%s] %s (%.1fs)\n", status(v), str(v, "scenario_name"),
+	fprintf(r->f, "[%s] %s (%.1fs)", status(v), str(v, "scenario_name"),
 		json_number_value(json_object_get(v, "duration_s")));
-	json_array_foreach(json_object_get(v, "details"), i, d)
+	text_where(r, v);
+	fputc('\n', r->f);
+	json_array_foreach(json_object_get(v, "details"), i, d) {
 		fprintf(r->f, "  %s\n", str(d, "message"));
+		if (*str(d, "log_tail"))
+			text_tail(r, str(d, "log_tail"), 8);
+	}
 }
 
 /* A YAML single-quoted scalar: quotes doubled, nothing else to escape. */
@@ -58,6 +102,30 @@ static void yaml_quoted(FILE *f, const char *s)
 		fputc(*s == '\n' ? ' ' : *s, f);
 	}
 	fputc('\'', f);
+}
+
+static void tap_where(struct render *r, const json_t *v)
+{
+	const char *key;
+	json_t *val;
+
+	if (*str(v, "scheduler")) {
+		fprintf(r->f, "  scheduler: ");
+		yaml_quoted(r->f, str(v, "scheduler"));
+		fputc('\n', r->f);
+	}
+	if (*str(v, "kernel")) {
+		fprintf(r->f, "  kernel: ");
+		yaml_quoted(r->f, str(v, "kernel"));
+		fputc('\n', r->f);
+	}
+	if (json_object_size(json_object_get(v, "labels")))
+		fprintf(r->f, "  labels:\n");
+	json_object_foreach(json_object_get(v, "labels"), key, val) {
+		fprintf(r->f, "    %s: ", key);
+		yaml_quoted(r->f, json_string_value(val) ? json_string_value(val) : "");
+		fputc('\n', r->f);
+	}
 }
 
 static void tap_verdict(struct render *r, const json_t *v)
@@ -76,6 +144,7 @@ static void tap_verdict(struct render *r, const json_t *v)
 		str(v, "scenario_name"));
 	fprintf(r->f, "  ---\n  duration_ms: %.0f\n",
 		json_number_value(json_object_get(v, "duration_s")) * 1000.0);
+	tap_where(r, v);
 	if (json_array_size(details)) {
 		fprintf(r->f, "  details:\n");
 		json_array_foreach(details, i, d) {
@@ -147,6 +216,32 @@ static void xml_escaped(FILE *f, const char *s)
 	}
 }
 
+static void junit_property(FILE *f, const char *name, const char *value)
+{
+	fprintf(f, "        <property name=\"");
+	xml_escaped(f, name);
+	fprintf(f, "\" value=\"");
+	xml_escaped(f, value);
+	fprintf(f, "\"/>\n");
+}
+
+/* The scheduler, kernel and labels a case ran under, when known. */
+static void junit_properties(FILE *f, const json_t *v)
+{
+	const char *key;
+	json_t *val;
+
+	if (!*str(v, "scheduler"))
+		return;
+	fprintf(f, "      <properties>\n");
+	junit_property(f, "scheduler", str(v, "scheduler"));
+	if (*str(v, "kernel"))
+		junit_property(f, "kernel", str(v, "kernel"));
+	json_object_foreach(json_object_get(v, "labels"), key, val)
+		junit_property(f, key, json_string_value(val) ? json_string_value(val) : "");
+	fprintf(f, "      </properties>\n");
+}
+
 static void junit_case(FILE *f, const json_t *v)
 {
 	const json_t *details = json_object_get(v, "details"), *d;
@@ -158,6 +253,7 @@ static void junit_case(FILE *f, const json_t *v)
 	fprintf(f, "\" name=\"");
 	xml_escaped(f, str(v, "scenario_name"));
 	fprintf(f, "\" time=\"%.3f\">\n", json_number_value(json_object_get(v, "duration_s")));
+	junit_properties(f, v);
 	d = json_array_get(details, 0);
 	if (!strcmp(st, "SKIP")) {
 		fprintf(f, "      <skipped message=\"");

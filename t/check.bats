@@ -165,3 +165,97 @@ verdict_kinds() {
 	[ "$st" -eq 130 ]
 	grep -q "input ended before the scenario did" "$BATS_TEST_TMPDIR/out"
 }
+
+# --- scheduler records (ktstr-sched) -------------------------------------------
+
+ATTACHED='{"type":"scheduler","t_ns":500,"event":"attached","ops":"simple","scheduler":"scx_simple","pid":7,"kernel":"6.12.117","labels":{"topology":"1,2,2,1"},"attach_ns":5}'
+DIED='{"type":"scheduler","t_ns":1500,"event":"died","ops":"simple","scheduler":"scx_simple","reason":"scx_bpf_error","exit_kind":"error_bpf","message":"boom","state":"disabled","exit":{"code":1},"kmsg":["sched_ext: BPF scheduler \"simple\" disabled (scx_bpf_error)"],"seen":"kmsg","log_tail":"line one\nEXIT: scx_bpf_error (boom)\n","dump":"CPU 0 : nr_run=1\n","dump_source":"trace"}'
+
+# mkstream's scenario with the scheduler attached first and $1 (a record) after "start"
+sched_stream() {
+	{
+		echo "$ATTACHED"
+		"$FIXTURES/check/mkstream.sh" | while IFS= read -r line; do
+			printf '%s\n' "$line"
+			[[ "$line" != *'"type":"start"'* ]] || printf '%s\n' "$1"
+		done
+	} >"$BATS_TEST_TMPDIR/s.ndjson"
+}
+
+# a second scenario, healthy, and a skip
+more_scenarios() {
+	"$FIXTURES/check/mkstream.sh" | jq -c 'select(.type != "topo" and .type != "skip") |
+		if .name == "unit/default" or .scenario == "unit/default" then
+			(if .name then .name = "two/default" else . end) |
+			(if .scenario then .scenario = (if .type == "worker" then "two/default" else "two" end) else . end)
+		else . end' >>"$BATS_TEST_TMPDIR/s.ndjson"
+}
+
+@test "ktstr-check: verdicts and the summary name the scheduler, kernel and labels once attached" {
+	sched_stream '{"type":"note"}'
+	run -0 --separate-stderr ktstr-check --json <"$BATS_TEST_TMPDIR/s.ndjson"
+	[ "$(jq -c '[.[] | [.scheduler, .kernel, .labels.topology]] | unique' <<<"$output")" = \
+		'[["simple","6.12.117","1,2,2,1"]]' ]
+	run -0 --separate-stderr ktstr-check --text <"$BATS_TEST_TMPDIR/s.ndjson"
+	[[ "$output" == *"[PASS] unit/default (1.0s) [simple, 6.12.117, topology=1,2,2,1]"* ]]
+	run -0 --separate-stderr ktstr-check --tap --junit "$BATS_TEST_TMPDIR/j.xml" \
+		<"$BATS_TEST_TMPDIR/s.ndjson"
+	[[ "$output" == *"  scheduler: 'simple'"* ]]
+	grep -q '<property name="topology" value="1,2,2,1"/>' "$BATS_TEST_TMPDIR/j.xml"
+	xmllint --noout "$BATS_TEST_TMPDIR/j.xml"
+	run -0 --separate-stderr ktstr-check <"$BATS_TEST_TMPDIR/s.ndjson"
+	[ "$(jq -r 'select(.type == "summary") | .scheduler' <<<"$output")" = simple ]
+}
+
+@test "ktstr-check: a death fails its scenario with SchedulerDied; later ones are NotRun, never passes" {
+	sched_stream "$DIED"
+	more_scenarios
+	echo '{"type":"skip","t_ns":9,"name":"c/default","scenario":"c","profile":"default","category":"basic","index":3,"total":3,"reason":"needs 2 LLCs"}' \
+		>>"$BATS_TEST_TMPDIR/s.ndjson"
+	run -1 --separate-stderr ktstr-check --json <"$BATS_TEST_TMPDIR/s.ndjson"
+	[ "$(jq -c '[.[] | [.scenario_name, .passed, [.details[].kind]]]' <<<"$output")" = \
+		'[["unit/default",false,["SchedulerDied"]],["llc/default",true,["Skip"]],["two/default",false,["NotRun"]],["c/default",true,["Skip"]]]' ]
+	d=$(jq -c '.[0].details[0]' <<<"$output")
+	[ "$(jq -r .message <<<"$d")" = \
+		"scheduler 'simple' died during unit/default: error_bpf (scx_bpf_error): boom" ]
+	[ "$(jq -r '[.exit_kind, .reason, .exit_message, .dump, .exit.code] | @tsv' <<<"$d")" = \
+		"$(printf 'error_bpf\tscx_bpf_error\tboom\tCPU 0 : nr_run=1\\n\t1')" ]
+	[ "$(jq -r '.[2].details[0].message' <<<"$output")" = \
+		"not run: the scheduler died during unit/default" ]
+	run -1 --separate-stderr ktstr-check --text <"$BATS_TEST_TMPDIR/s.ndjson"
+	[[ "$output" == *"    | EXIT: scx_bpf_error (boom)"* ]]
+	[[ "$output" == *"0/4 passed (2 failed, 2 skipped)"* ]]
+}
+
+@test "ktstr-check: a death between scenarios fails a verdict of its own, and what follows is NotRun" {
+	{
+		echo "$ATTACHED"
+		"$FIXTURES/check/mkstream.sh"
+		echo "$DIED"
+	} >"$BATS_TEST_TMPDIR/s.ndjson"
+	more_scenarios
+	run -1 --separate-stderr ktstr-check --json <"$BATS_TEST_TMPDIR/s.ndjson"
+	[ "$(jq -c '[.[] | [.scenario_name, .passed, [.details[].kind]]]' <<<"$output")" = \
+		'[["unit/default",true,[]],["llc/default",true,["Skip"]],["(scheduler)",false,["SchedulerDied"]],["two/default",false,["NotRun"]]]' ]
+	[[ "$(jq -r '.[2].details[0].message' <<<"$output")" == *"died between scenarios"* ]]
+	[ "$(jq -r '.[3].details[0].message' <<<"$output")" = \
+		"not run: the scheduler died after unit/default" ]
+}
+
+@test "ktstr-check: a scheduler that never attached fails the run and keeps its output" {
+	echo '{"type":"error","t_ns":5,"tool":"ktstr-sched","message":"scheduler '"'"'scx_x'"'"' did not attach within 20.0 s (sched_ext state: disabled)","fatal":true,"scheduler":"scx_x","log_tail":"libbpf: failed to load\n"}' \
+		>"$BATS_TEST_TMPDIR/e.ndjson"
+	run -1 --separate-stderr ktstr-check --json <"$BATS_TEST_TMPDIR/e.ndjson"
+	[ "$(jq -c '[.[] | [.scenario_name, .passed, [.details[].kind]]]' <<<"$output")" = \
+		'[["(no scenario)",false,["Other"]]]' ]
+	[ "$(jq -r '.[0].details[0].log_tail' <<<"$output")" = "libbpf: failed to load" ]
+	[[ "$(jq -r '.[0].details[0].message' <<<"$output")" == "ktstr-sched: scheduler 'scx_x' did not attach"* ]]
+}
+
+@test "ktstr-check: an unfinished scenario lasts as long as its stream says, not the checker's clock" {
+	run -1 --separate-stderr bash -c "$FIXTURES/check/mkstream.sh END=0 |
+		jq -c 'if .t_ns then .t_ns += 5000000000 else . end' | ktstr-check --json"
+	# begin at +5 s + 1000 ns, the last record 2000 ns later: not hours of host uptime
+	[ "$(jq -r '.[0].duration_s < 0.001' <<<"$output")" = true ]
+	[[ "$(jq -r '.[0].details[-1].message' <<<"$output")" == *"input ended before the scenario did"* ]]
+}

@@ -153,6 +153,80 @@ fake_tool() { # dir name script-body
 	[[ "$output" == *"--gap-limit-ms MS"* ]]
 }
 
+@test "ktstr run --stream: the records come out unjudged; ktstr-check options are refused" {
+	require_root
+	local dir
+	dir=$(lonely_ktstr)
+	fake_tool "$dir" ktstr-topo 'echo "{\"type\":\"topo\"}"'
+	fake_tool "$dir" ktstr-cgroup 'cat; echo "{\"type\":\"cg\",\"argv\":\"$*\"}"'
+	fake_tool "$dir" ktstr-work 'cat'
+	fake_tool "$dir" ktstr-check 'echo "{\"type\":\"judged\"}"'
+	run -0 --separate-stderr "$dir/ktstr" run --stream --duration 2
+	[ "$(jq -r .type <<<"$output" | tr '\n' ' ')" = "topo cg " ]
+	[ "$(jq -r 'select(.type == "cg") | .argv' <<<"$output")" = "run --duration 2" ]
+	run -2 --separate-stderr "$dir/ktstr" run --stream --json
+	[[ "$stderr" == *"--stream writes the records unjudged, so '--json'"* ]]
+	[ -z "$output" ]
+}
+
+@test "ktstr run --kernel: ktstr-vm runs ktstr-sched and ktstr run --stream in the guest, judged here, no root needed" {
+	local dir
+	dir=$(mktemp -d /tmp/ktstr-test.XXXXXX)
+	cp "$KTSTR_BIN/ktstr" "$dir/"
+	# the fake VM stage prints its arguments as one record per argument
+	fake_tool "$dir" ktstr-vm 'for a in "$@"; do jq -cn --arg a "$a" "{type:\"arg\",a:\$a}"; done'
+	fake_tool "$dir" ktstr-check 'jq -c -s "map(.a)"'
+	mkdir "$dir/scheds"
+	fake_tool "$dir/scheds" scx_fake 'exit 0'
+	chmod -R a+rX "$dir"
+	run -0 --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		env KTSTR_SCHED_DIR="$dir/scheds" "$dir/ktstr" run --kernel 6.12 --scheduler scx_fake \
+		--scheduler-arg '-x y' --topology 1,2,2,1 --filter 'cgroup steady' --duration 5
+	[ "$output" = "$(jq -cn --arg s "$dir/scheds/scx_fake" '["--kernel","6.12","--topology",
+		"1,2,2,1","--idle-timeout","130s","-i",$s,"--exec",
+		"ktstr-sched --scheduler /include-files/scx_fake --arg '"'"'-x y'"'"' --label topology=1,2,2,1 -- ktstr run --stream --filter '"'"'cgroup steady'"'"' --duration 5"]')" ]
+	rm -rf "$dir"
+}
+
+@test "ktstr run --scheduler on this host wraps ktstr run --stream in ktstr-sched" {
+	require_root
+	local dir
+	dir=$(lonely_ktstr)
+	fake_tool "$dir" ktstr-sched 'echo "{\"type\":\"sched\",\"argv\":\"$*\"}"'
+	fake_tool "$dir" ktstr-check 'cat'
+	fake_tool "$dir" scx_fake 'exit 0'
+	run -0 --separate-stderr "$dir/ktstr" run --scheduler "$dir/scx_fake" --attach-timeout 30s \
+		--scenario x
+	[ "$(jq -r .argv <<<"$output")" = \
+		"--scheduler $dir/scx_fake --attach-timeout 30s -- $dir/ktstr run --stream --scenario x" ]
+}
+
+@test "ktstr run: VM and scheduler options out of place, or an unknown scheduler, exit 2" {
+	run -2 --separate-stderr ktstr run --topology 1,2,2,1
+	[[ "$stderr" == *"--topology needs --kernel"* ]]
+	run -2 --separate-stderr ktstr run --timeout 1m
+	[[ "$stderr" == *"--timeout needs --kernel"* ]]
+	run -2 --separate-stderr ktstr run --scheduler-arg -v
+	[[ "$stderr" == *"--scheduler-arg needs --scheduler"* ]]
+	run -2 --separate-stderr env KTSTR_SCHED_DIR="$BATS_TEST_TMPDIR" ktstr run --kernel k \
+		--scheduler scx_nowhere_to_be_found
+	[[ "$stderr" == *"--scheduler 'scx_nowhere_to_be_found': not in '$BATS_TEST_TMPDIR' nor on PATH"* ]]
+	run -2 --separate-stderr ktstr run --kernel k --topology 2,3,1,1
+	[[ "$stderr" == *"--topology"* ]]
+	run -2 --separate-stderr ktstr run --kernel a --kernel b
+	[[ "$stderr" == *"--kernel given more than once"* ]]
+}
+
+@test "ktstr run --kernel: a failing VM is named as the failing stage" {
+	local dir
+	dir=$(lonely_ktstr)
+	fake_tool "$dir" ktstr-vm 'echo "ktstr-vm: the guest kernel panicked" >&2; exit 3'
+	fake_tool "$dir" ktstr-check 'cat >/dev/null; exit 1'
+	run -3 --separate-stderr "$dir/ktstr" run --kernel k
+	[[ "$stderr" == *"the guest kernel panicked"* ]]
+	[[ "$stderr" == *"'run' failed in stage 1 (ktstr-vm) with exit status 3"* ]]
+}
+
 @test "ktstr: a failing middle stage decides the exit status and is named" {
 	require_root
 	local dir

@@ -51,9 +51,10 @@ fake_kernel() {
 	[[ "$stderr" == *"is not a bzImage"* ]]
 }
 
-@test "ktstr-vm: a kernel version needs ktstr-kernel and exits 2" {
-	run -2 --separate-stderr ktstr-vm --kernel 6.14.2 --exec true
-	[[ "$stderr" == *"need ktstr-kernel"* ]]
+@test "ktstr-vm: an id that is not a path goes to ktstr-kernel resolve, whose failure exits 2" {
+	run -2 --separate-stderr ktstr-vm --kernel no-such-cache-key --exec true
+	[[ "$stderr" == *"ktstr-kernel resolve' failed with status 2"* ]]
+	[ -z "$output" ]
 }
 
 @test "ktstr-vm: a source directory without arch/x86/boot/bzImage exits 2" {

@@ -23,8 +23,9 @@
 
 static const char usage[] =
 	"usage: ktstr-vm --kernel id [--topology N,L,C,T] [-i path]... [--memory-mb mb]\n"
-	"                [--exec cmd] [--dmesg] [--timeout duration] [--append params]\n"
-	"                [--backend backend] [--no-perf-mode [--cpu-cap n]] [-v] [--dry-run]\n";
+	"                [--exec cmd [--idle-timeout duration]] [--dmesg] [--timeout duration]\n"
+	"                [--append params] [--backend backend] [--no-perf-mode [--cpu-cap n]]\n"
+	"                [-v] [--dry-run]\n";
 
 static const char help[] =
 	"Boot a kernel in a VM with a chosen CPU topology and run a command or a shell.\n"
@@ -37,9 +38,13 @@ static const char help[] =
 	"      --exec cmd            run cmd with sh in the guest; its stdout, stderr and\n"
 	"                            exit status become ours (default: interactive shell)\n"
 	"  -h, --help                this help\n"
+	"      --idle-timeout duration\n"
+	"                            with --exec: kill the VM when the command writes\n"
+	"                            nothing on stdout for this long\n"
 	"  -i, --include-files path  a file or directory to put under /include-files\n"
 	"                            (repeatable; bare names are looked up on PATH)\n"
-	"      --kernel id           a bzImage or vmlinuz, or a kernel source directory\n"
+	"      --kernel id           a bzImage or vmlinuz, a kernel source directory, or a\n"
+	"                            version or cache key (ktstr-kernel resolve)\n"
 	"      --memory-mb mb        guest memory (minimum 128; default: estimated)\n"
 	"      --no-perf-mode        no performance-mode host tuning (allows --cpu-cap)\n"
 	"      --timeout duration    kill the VM after this long (e.g. 90s, 10m; default none)\n"
@@ -57,6 +62,7 @@ enum {
 	OPT_DMESG,
 	OPT_DRY_RUN,
 	OPT_EXEC,
+	OPT_IDLE,
 	OPT_KERNEL,
 	OPT_MEMORY,
 	OPT_NO_PERF,
@@ -65,7 +71,7 @@ enum {
 };
 
 struct seen {
-	int backend, cpu_cap, exec, kernel, memory, timeout, topology;
+	int backend, cpu_cap, exec, idle, kernel, memory, timeout, topology;
 };
 
 static int parse_backend(const char *s, enum vm_backend *out)
@@ -115,6 +121,13 @@ static int parse_value(struct vm_config *c, struct seen *s, int opt, const char 
 		if (parse_duration_ns(v, 1000000, 30ull * 86400 * 1000000000, &c->timeout_ns, &d) < 0)
 			return cli_usage_error(usage, "--timeout: %s", d.msg);
 		return 0;
+	case OPT_IDLE:
+		if (cli_once(usage, &s->idle, "--idle-timeout"))
+			return KT_EXIT_USAGE;
+		if (parse_duration_ns(v, 1000000, 30ull * 86400 * 1000000000, &c->idle_timeout_ns,
+				      &d) < 0)
+			return cli_usage_error(usage, "--idle-timeout: %s", d.msg);
+		return 0;
 	case OPT_TOPOLOGY:
 		if (cli_once(usage, &s->topology, "--topology"))
 			return KT_EXIT_USAGE;
@@ -139,6 +152,7 @@ static int vm_opts_parse(struct vm_config *c, struct seen *s, int argc, char **a
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "exec", required_argument, NULL, OPT_EXEC },
 		{ "help", no_argument, NULL, 'h' },
+		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 		{ "include-files", required_argument, NULL, 'i' },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
 		{ "memory-mb", required_argument, NULL, OPT_MEMORY },

@@ -20,6 +20,7 @@
 #include "err.h"
 #include "exit.h"
 #include "pipeline.h"
+#include "runplan.h"
 
 #include "completions.h"
 
@@ -39,6 +40,12 @@ struct route {
 	const char *help;
 };
 
+/* User arguments, split by the stage that receives them. */
+struct stage_args {
+	char *v[MAX_STAGES][MAX_ARGS];
+	int n[MAX_STAGES];
+};
+
 struct command {
 	const char *name;
 	const char *summary;
@@ -50,9 +57,15 @@ struct command {
 	const char *text_default;
 	int (*builtin)(int argc, char **argv);
 	const struct route *routes; /* NULL: every argument goes to args_stage */
+	/* Composes the stages from the routed arguments instead of stages[] (run) */
+	int (*plan)(const struct command *c, const struct stage_args *sa);
 };
 
-enum { RUN_TOPO, RUN_CGROUP, RUN_WORK, RUN_CHECK, NEEDS_PROBE = -1 };
+/*
+ * run's routes: RUN_CGROUP and RUN_CHECK go to those tools, RUN_OWN to
+ * lib/runplan, which composes the pipeline (host, scheduler, VM, --stream).
+ */
+enum { RUN_TOPO, RUN_CGROUP, RUN_WORK, RUN_CHECK, RUN_OWN, NEEDS_PROBE = -1 };
 
 static const struct route run_routes[] = {
 	{ "--duration", "SECS", RUN_CGROUP, "seconds each scenario runs (default 20)" },
@@ -68,6 +81,13 @@ static const struct route run_routes[] = {
 	  "share LLCs with other runs instead of holding them (also KTSTR_NO_PERF_MODE=1)" },
 	{ "--cpu-cap", "N", RUN_CGROUP, "with --no-perf-mode: run on exactly N reserved CPUs" },
 	{ "--lock-timeout", "DURATION", RUN_CGROUP, "wait this long for CPUs another run holds" },
+	{ "--kernel", "ID", RUN_OWN, "boot kernel ID in a VM and run there (see ktstr-kernel resolve)" },
+	{ "--topology", "N,L,C,T", RUN_OWN, "with --kernel: the VM's nodes, LLCs, cores, threads (default 1,1,1,1)" },
+	{ "--timeout", "DURATION", RUN_OWN, "with --kernel: fail when the VM writes nothing this long (default 2 x --duration + 2m)" },
+	{ "--scheduler", "PATH", RUN_OWN, "run under this sched_ext scheduler (a path, or a name in $KTSTR_SCHED_DIR or PATH)" },
+	{ "--scheduler-arg", "ARG", RUN_OWN, "an argument for the scheduler (repeatable)" },
+	{ "--attach-timeout", "DURATION", RUN_OWN, "how long the scheduler may take to attach (default 20s)" },
+	{ "--stream", NULL, RUN_OWN, "write the run's records instead of judging them (no ktstr-check)" },
 	{ "--text", NULL, RUN_CHECK, "results for people (the default on a terminal)" },
 	{ "--json", NULL, RUN_CHECK, "results as one JSON array" },
 	{ "--tap", NULL, RUN_CHECK, "results as TAP version 13" },
@@ -89,32 +109,34 @@ static const struct route run_routes[] = {
 
 static int cmd_completions(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
+static int plan_run(const struct command *c, const struct stage_args *sa);
 
 #define ARGV(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 static const struct command commands[] = {
-	{ "run", "run scenarios under the active scheduler and judge them", NEEDS_ROOT,
+	{ "run", "run scenarios under a scheduler, on this host or in a VM, and judge them",
+	  NEEDS_ROOT,
 	  { ARGV("ktstr-topo"), ARGV("ktstr-cgroup", "run"), ARGV("ktstr-work"),
 	    ARGV("ktstr-check") },
-	  RUN_CGROUP, NULL, NULL, run_routes },
+	  RUN_CGROUP, NULL, NULL, run_routes, plan_run },
 	{ "list", "list scenarios with their categories and flag profiles", 0,
-	  { ARGV("ktstr-cgroup", "list") }, 0, NULL, NULL, NULL },
+	  { ARGV("ktstr-cgroup", "list") }, 0, NULL, NULL, NULL, NULL },
 	{ "topo", "show the host CPU topology (CPUs, LLCs, NUMA nodes)", 0,
-	  { ARGV("ktstr-topo") }, 0, "--text", NULL, NULL },
+	  { ARGV("ktstr-topo") }, 0, "--text", NULL, NULL, NULL },
 	{ "cleanup", "remove cgroups left behind by killed runs", NEEDS_ROOT,
-	  { ARGV("ktstr-cgroup", "cleanup") }, 0, NULL, NULL, NULL },
+	  { ARGV("ktstr-cgroup", "cleanup") }, 0, NULL, NULL, NULL, NULL },
 	{ "kernel", "manage cached test kernels: list, build, clean, resolve, add", 0,
-	  { ARGV("ktstr-kernel") }, 0, NULL, NULL, NULL },
+	  { ARGV("ktstr-kernel") }, 0, NULL, NULL, NULL, NULL },
 	{ "shell", "boot a VM with a chosen CPU topology: a shell, or --exec CMD", 0,
-	  { ARGV("ktstr-vm") }, 0, NULL, NULL, NULL },
+	  { ARGV("ktstr-vm") }, 0, NULL, NULL, NULL, NULL },
 	{ "host-state", "capture and compare per-thread host snapshots", 0,
-	  { ARGV("ktstr-hst") }, 0, NULL, NULL, NULL },
+	  { ARGV("ktstr-hst") }, 0, NULL, NULL, NULL, NULL },
 	{ "locks", "list ktstr CPU and cache reservations and who holds them", 0,
-	  { ARGV("ktstr-locks") }, 0, NULL, NULL, NULL },
+	  { ARGV("ktstr-locks") }, 0, NULL, NULL, NULL, NULL },
 	{ "completions", "print a shell completion script (bash zsh fish elvish powershell)", 0,
-	  { NULL }, 0, NULL, cmd_completions, NULL },
+	  { NULL }, 0, NULL, cmd_completions, NULL, NULL },
 	{ "help", "show help for ktstr or for one subcommand", 0, { NULL }, 0, NULL, cmd_help,
-	  NULL },
+	  NULL, NULL },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -202,12 +224,6 @@ static int check_needs(const struct command *c)
 	}
 	return KT_EXIT_OK;
 }
-
-/* User arguments, split by the stage that receives them. */
-struct stage_args {
-	char *v[MAX_STAGES][MAX_ARGS];
-	int n[MAX_STAGES];
-};
 
 static const struct route *find_route(const struct route *r, const char *arg)
 {
@@ -303,16 +319,18 @@ static void build_stage(const struct command *c, int s, const struct stage_args 
 	out[n] = NULL;
 }
 
-static int report_pipeline(const struct command *c, const struct pipeline_status *st, int n)
+/* names[i]: the tool of stage i, as the messages call it. */
+static int report_pipeline(const struct command *c, const char *const *names,
+			   const struct pipeline_status *st, int n)
 {
 	int failed, rc = pipeline_exit_code(st, (size_t)n, &failed), i;
 
 	for (i = 0; i < n; i++)
 		if (st[i].exec_errno)
-			kt_warnc(st[i].exec_errno, NULL, "cannot run '%s'", c->stages[i][0]);
+			kt_warnc(st[i].exec_errno, NULL, "cannot run '%s'", names[i]);
 	if (failed >= 0)
 		kt_warnx("'%s' failed in stage %d (%s) with exit status %d", c->name, failed + 1,
-			 c->stages[failed][0], st[failed].exit_code);
+			 names[failed], st[failed].exit_code);
 	return rc;
 }
 
@@ -322,8 +340,9 @@ static int run_command(const struct command *c, int argc, char **argv)
 	static struct stage_args sa;
 	static char *args[MAX_STAGES][MAX_ARGS + 8];
 	char *const *stages[MAX_STAGES];
+	const char *names[MAX_STAGES];
 	struct pipeline_status st[MAX_STAGES];
-	int n, rc, help = wants_help(argc, argv);
+	int n, i, rc, help = wants_help(argc, argv);
 
 	if (help && c->routes) {
 		print_routes_help(c);
@@ -331,6 +350,8 @@ static int run_command(const struct command *c, int argc, char **argv)
 	}
 	if ((rc = split_args(c, argc, argv, &sa)))
 		return rc;
+	if (c->plan)
+		return c->plan(c, &sa);
 	for (n = 0; n < MAX_STAGES && c->stages[n]; n++) {
 		if (find_tool(c->stages[n][0], tools[n], sizeof(tools[n])) < 0) {
 			kt_warnx("'%s' needs %s, which is not built or installed yet; "
@@ -350,7 +371,71 @@ static int run_command(const struct command *c, int argc, char **argv)
 	}
 	if ((rc = pipeline_run(stages, (size_t)n, st)) < 0)
 		kt_warnc(-rc, NULL, "cannot start the '%s' pipeline", c->name);
-	return report_pipeline(c, st, n);
+	for (i = 0; i < n; i++)
+		names[i] = c->stages[i][0];
+	return report_pipeline(c, names, st, n);
+}
+
+static int plan_fill(struct runplan *p, const struct stage_args *sa)
+{
+	static const struct {
+		int stage;
+		enum runplan_dest dest;
+	} map[] = { { RUN_CGROUP, RUNPLAN_CGROUP }, { RUN_CHECK, RUNPLAN_CHECK },
+		    { RUN_OWN, RUNPLAN_OWN } };
+	size_t m;
+	int i;
+
+	for (m = 0; m < sizeof(map) / sizeof(map[0]); m++)
+		for (i = 0; i < sa->n[map[m].stage]; i++)
+			if (runplan_add(p, map[m].dest, sa->v[map[m].stage][i]) < 0)
+				return cli_usage_error(usage, "too many arguments");
+	return 0;
+}
+
+/* run: lib/runplan composes the stages; tools are found and prerequisites met here. */
+static int plan_run(const struct command *c, const struct stage_args *sa)
+{
+	static char tools[RUNPLAN_MAX_STAGES][PATH_MAX];
+	char *const *stages[RUNPLAN_MAX_STAGES];
+	const char *names[RUNPLAN_MAX_STAGES];
+	struct pipeline_status st[RUNPLAN_MAX_STAGES];
+	char self[PATH_MAX];
+	struct runplan p;
+	struct kt_diag d;
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	size_t i;
+	int rc;
+
+	self[len > 0 ? len : 0] = '\0';
+	runplan_init(&p);
+	if ((rc = plan_fill(&p, sa)) || runplan_build(&p, len > 0 ? self : "ktstr", &d) < 0) {
+		if (!rc)
+			rc = cli_usage_error(usage, "%s", d.msg);
+		runplan_release(&p);
+		return rc;
+	}
+	for (i = 0; i < p.nstage; i++) {
+		names[i] = p.stage[i][0];
+		if (find_tool(names[i], tools[i], sizeof(tools[i])) < 0) {
+			kt_warnx("'%s' needs %s, which is not built or installed yet; "
+				 "see 'ktstr --help' for what is available", c->name, names[i]);
+			runplan_release(&p);
+			return KT_EXIT_USAGE;
+		}
+		p.stage[i][0] = tools[i];
+		stages[i] = p.stage[i];
+	}
+	/* a VM run needs nothing of this host but qemu, which ktstr-vm checks */
+	rc = p.host ? check_needs(c) : KT_EXIT_OK;
+	if (rc == KT_EXIT_OK) {
+		fflush(NULL);
+		if ((rc = pipeline_run(stages, p.nstage, st)) < 0)
+			kt_warnc(-rc, NULL, "cannot start the '%s' pipeline", c->name);
+		rc = report_pipeline(c, names, st, (int)p.nstage);
+	}
+	runplan_release(&p);
+	return rc;
 }
 
 static int cmd_completions(int argc, char **argv)

@@ -31,7 +31,7 @@ void relay_init(struct relay *r, struct vm_guest *g, bool interactive, bool dmes
 	r->diag_open = g->diag_fd >= 0;
 	r->in_open = interactive;
 	r->exit_status = -1;
-	r->start_ns = ktime_now_ns();
+	r->start_ns = r->last_out_ns = ktime_now_ns();
 }
 
 /* Write all of buf; -errno on failure (EINTR only stops us when a stop signal came). */
@@ -124,6 +124,7 @@ static int pump(struct relay *r, int which)
 			rc = write_all(STDERR_FILENO, buf, (size_t)n);
 		break;
 	case VM_CHAN_OUT:
+		r->last_out_ns = ktime_now_ns();
 		rc = write_all(STDOUT_FILENO, buf, (size_t)n);
 		break;
 	case VM_CHAN_ERR:
@@ -233,20 +234,34 @@ static enum relay_end output_failed(struct relay *r, int rc)
 	return rc == -EPIPE ? RELAY_OUTPUT_GONE : kt_stopping() ? RELAY_SIGNAL : RELAY_IO_ERROR;
 }
 
+/* The earlier of the deadline and the end of the allowed silence; which one in *idle. */
+static uint64_t next_deadline(const struct relay *r, uint64_t deadline_ns, bool *idle)
+{
+	uint64_t quiet = r->idle_ns ? r->last_out_ns + r->idle_ns : 0;
+
+	*idle = quiet && (!deadline_ns || quiet < deadline_ns);
+	return *idle ? quiet : deadline_ns;
+}
+
 enum relay_end relay_run(struct relay *r, uint64_t deadline_ns)
 {
 	struct pollfd p[P_N];
+	uint64_t until;
 	int i, n, rc;
+	bool idle;
 
 	for (;;) {
 		if (kt_stopping())
 			return RELAY_SIGNAL;
 		fill_poll(r, p);
-		n = poll(p, P_N, poll_timeout(deadline_ns));
+		until = next_deadline(r, deadline_ns, &idle);
+		n = poll(p, P_N, poll_timeout(until));
 		if (n < 0 && errno != EINTR)
 			return RELAY_IO_ERROR;
+		if (n == 0 && ktime_now_ns() >= next_deadline(r, deadline_ns, &idle))
+			return idle ? RELAY_IDLE : RELAY_TIMEOUT;
 		if (n == 0)
-			return RELAY_TIMEOUT;
+			continue;
 		if (n < 0)
 			continue;
 		for (i = 0; i < VM_NCHAN; i++) {

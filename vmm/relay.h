@@ -11,6 +11,7 @@
  *
  *   struct relay r;
  *   relay_init(&r, &guest, interactive, dmesg, verbose);
+ *   r.idle_ns = ...;                       optional: end when ttyS1 is silent that long
  *   end = relay_run(&r, deadline_ns);      until the guest stops, or why not
  *   ... stop the guest if it still runs ...
  *   relay_drain(&r);                       what the guest wrote before stopping
@@ -36,6 +37,7 @@ enum relay_end {
 	RELAY_STOPPED,	   /* the guest stopped by itself */
 	RELAY_SIGNAL,	   /* SIGINT/SIGTERM/SIGHUP reached ktstr-vm */
 	RELAY_TIMEOUT,	   /* the deadline passed */
+	RELAY_IDLE,	   /* the guest wrote nothing on ttyS1 for idle_ns */
 	RELAY_OUTPUT_GONE, /* stdout's reader went away */
 	RELAY_ESCAPE,	   /* Ctrl-A x */
 	RELAY_IO_ERROR,	   /* stdout or stderr failed otherwise (errno in write_errno) */
@@ -58,6 +60,8 @@ struct relay {
 	int exit_status;    /* the guest's "exit N", or -1 */
 	char init_uptime[32]; /* the guest's "init X", or "" */
 	uint64_t start_ns, init_ns;
+	uint64_t idle_ns;     /* 0, or how long ttyS1 may stay silent */
+	uint64_t last_out_ns; /* when ttyS1 last had data (or the start) */
 	int write_errno;
 };
 

@@ -77,6 +77,8 @@ int vm_config_check(const struct vm_config *c, struct kt_diag *d)
 	if (t->llcs % t->nodes)
 		return kt_diag_set(d, EINVAL, "--topology: %u LLCs cannot be split over %u nodes",
 				   t->llcs, t->nodes);
+	if (c->idle_timeout_ns && !c->exec)
+		return kt_diag_set(d, EINVAL, "--idle-timeout needs --exec: a shell may stay quiet");
 	if (c->cpu_cap && !c->no_perf_mode)
 		return kt_diag_set(d, EINVAL, "--cpu-cap needs --no-perf-mode");
 	if (c->memory_mb && c->memory_mb / t->nodes < 64)
@@ -124,7 +126,13 @@ struct vm_level {
 
 static int kernel_up(struct vm *vm, struct kt_diag *d)
 {
-	return kernel_resolve(vm->cfg->kernel, &vm->image, d);
+	char resolver[PATH_MAX];
+
+	/* ktstr-kernel sits beside us, like the tools we pack */
+	if (paths_fmt(resolver, sizeof(resolver), "%s/ktstr-kernel", vm->cfg->tools_dir) < 0 ||
+	    access(resolver, X_OK) < 0)
+		return kernel_resolve(vm->cfg->kernel, NULL, &vm->image, d);
+	return kernel_resolve(vm->cfg->kernel, resolver, &vm->image, d);
 }
 
 static void kernel_down(struct vm *vm)
@@ -437,6 +445,12 @@ static int verdict(struct vm *vm, struct relay *r, enum relay_end end, int backe
 		kt_warnx("the guest did not finish within --timeout; it was killed");
 		relay_print_tail(r, TAIL_LINES);
 		return KT_EXIT_ENV;
+	case RELAY_IDLE:
+		kt_warnx("the guest command wrote nothing for %.0f s (--idle-timeout): it hangs, "
+			 "or the guest does; the VM was killed",
+			 (double)vm->cfg->idle_timeout_ns / 1e9);
+		relay_print_tail(r, TAIL_LINES);
+		return KT_EXIT_ENV;
 	case RELAY_STOPPED:
 		break;
 	}
@@ -464,6 +478,7 @@ static int relay_guest(struct vm *vm)
 	int code = 0, rc;
 
 	relay_init(&r, &vm->guest, !vm->cfg->exec, vm->cfg->dmesg, vm->cfg->verbose);
+	r.idle_ns = vm->cfg->exec ? vm->cfg->idle_timeout_ns : 0;
 	end = relay_run(&r, deadline);
 	if (end != RELAY_STOPPED)
 		vm->guest.ops->kill(&vm->guest);

@@ -51,6 +51,7 @@ struct vm_config {
 	bool no_perf_mode;
 	unsigned cpu_cap;	  /* 0: no cap */
 	uint64_t timeout_ns;	  /* 0: none */
+	uint64_t idle_timeout_ns; /* 0: none; else the longest silence on stdout (--exec) */
 	enum vm_backend backend;
 	char *append;		  /* owned; extra kernel parameters, space separated */
 	bool verbose;

@@ -42,6 +42,25 @@ static void test_parse_rejects_garbage_and_unknown_requirements(void)
 	CHECK(strstr(d.msg, "CONFIG_Z") != NULL);
 }
 
+static void test_base_target(void)
+{
+	struct kconfig_frag f;
+	struct kt_diag d;
+
+	CHECK(kconfig_parse(frag, &f, &d) == 0);
+	CHECK(f.base == NULL); /* defconfig */
+	kconfig_release(&f);
+	CHECK(kconfig_parse("# ktstr-base: allnoconfig \nCONFIG_A=y\n", &f, &d) == 0);
+	CHECK(f.base && !strcmp(f.base, "allnoconfig"));
+	kconfig_release(&f);
+	CHECK(f.base == NULL);
+	CHECK(kconfig_parse("# ktstr-base: randconfig\n", &f, &d) == -EINVAL);
+	CHECK(strstr(d.msg, "line 1") && strstr(d.msg, "randconfig"));
+	CHECK(kconfig_parse("# ktstr-base: tinyconfig\n# ktstr-base: defconfig\n", &f, &d) ==
+	      -EINVAL);
+	CHECK(strstr(d.msg, "line 2") != NULL);
+}
+
 static void test_check_finds_each_miss(void)
 {
 	struct kconfig_frag f;
@@ -128,6 +147,7 @@ int main(void)
 {
 	RUN(test_parse_keeps_the_last_assignment_and_marks_required);
 	RUN(test_parse_rejects_garbage_and_unknown_requirements);
+	RUN(test_base_target);
 	RUN(test_check_finds_each_miss);
 	RUN(test_embedded_fragment_parses_and_hashes_stably);
 	RUN(test_explain_reads_the_trees_kconfig);

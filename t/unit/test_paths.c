@@ -13,12 +13,16 @@ static void test_overrides_and_defaults(void)
 	unsetenv("KTSTR_CGROUP_ROOT");
 	setenv("KTSTR_LOCK_DIR", "/run/locks", 1);
 	unsetenv("KTSTR_CACHE_DIR");
+	unsetenv("KTSTR_SCHED_DIR");
+	unsetenv("KTSTR_DEV_ROOT");
 	setenv("XDG_CACHE_HOME", "/x/cache", 1);
 	CHECK_STR(paths_sysfs(), "/tmp/fake-sys");
 	CHECK_STR(paths_proc(), "/proc");
 	CHECK_STR(paths_cgroup(), "/sys/fs/cgroup");
 	CHECK_STR(paths_lock_dir(), "/run/locks");
 	CHECK_STR(paths_cache_dir(), "/x/cache/ktstr/kernels");
+	CHECK_STR(paths_sched_dir(), "/x/cache/ktstr/schedulers");
+	CHECK_STR(paths_dev(), "/dev");
 	/* read once: later changes do not move a running tool */
 	setenv("KTSTR_SYSFS_ROOT", "/elsewhere", 1);
 	CHECK_STR(paths_sysfs(), "/tmp/fake-sys");
