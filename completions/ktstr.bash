@@ -28,7 +28,7 @@ _ktstr_options() {
 	kernel) echo "list build clean resolve add --json --force --jobs --source --keep --vmlinux
 		--config --name --help" ;;
 	shell) echo "--kernel --topology -i --include-files --memory-mb --dmesg --exec --idle-timeout
-		--no-perf-mode --cpu-cap --timeout --backend --append --dry-run -v --verbose
+		--no-perf-mode --cpu-cap --lock-timeout --timeout --backend --append --dry-run -v --verbose
 		--help" ;;
 	host-state) echo "capture compare --output --group-by --cgroup-flatten --metric --top
 		--min-delta --all --json --fail-on-change --help" ;;

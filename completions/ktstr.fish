@@ -111,6 +111,7 @@ complete -c ktstr -n "__fish_seen_subcommand_from shell" -l exec -x -d 'command 
 complete -c ktstr -n "__fish_seen_subcommand_from shell" -l idle-timeout -x -d 'longest silence of the command'
 complete -c ktstr -n "__fish_seen_subcommand_from shell" -l no-perf-mode -d 'no reservation'
 complete -c ktstr -n "__fish_seen_subcommand_from shell" -l cpu-cap -x -d 'host CPUs to reserve'
+complete -c ktstr -n "__fish_seen_subcommand_from shell" -l lock-timeout -x -d 'wait for busy host CPUs'
 complete -c ktstr -n "__fish_seen_subcommand_from shell" -l timeout -x -d 'kill the VM after'
 complete -c ktstr -n "__fish_seen_subcommand_from shell" -l backend -x -a 'auto qemu native' -d 'VM backend'
 complete -c ktstr -n "__fish_seen_subcommand_from shell" -l append -x -d 'kernel parameters'

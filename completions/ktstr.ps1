@@ -29,7 +29,7 @@ Register-ArgumentCompleter -Native -CommandName ktstr -ScriptBlock {
 		'cleanup'     = @('--parent-cgroup', '--help')
 		'kernel'      = @('list', 'build', 'clean', 'resolve', 'add', '--help')
 		'shell'       = @('--kernel', '--topology', '-i', '--include-files', '--memory-mb', '--dmesg',
-			'--exec', '--idle-timeout', '--no-perf-mode', '--cpu-cap', '--timeout', '--backend', '--append',
+			'--exec', '--idle-timeout', '--no-perf-mode', '--cpu-cap', '--lock-timeout', '--timeout', '--backend', '--append',
 			'--dry-run', '-v', '--verbose', '--help')
 		'host-state'  = @('capture', 'compare', '-o', '--output', '--group-by', '--cgroup-flatten',
 			'--metric', '--top', '--min-delta', '--all', '--json', '--fail-on-change', '--help')

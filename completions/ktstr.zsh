@@ -124,6 +124,7 @@ _ktstr() {
 			'--idle-timeout[longest silence of the command]:duration' \
 			'--no-perf-mode[no CPU reservation]' \
 			'--cpu-cap[reserve N host CPUs]:N' \
+			'--lock-timeout[wait for busy host CPUs]:duration' \
 			'--timeout[kill the VM after]:duration' \
 			'--backend[VM backend]:backend:(auto qemu native)' \
 			'*--append[kernel parameters]:params' \

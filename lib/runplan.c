@@ -284,13 +284,55 @@ static void sched_prefix(struct runplan *p, struct argv_b *b, const struct own *
 	push(b, "--");
 }
 
-/* "<self> run --stream ARGS": the records, as this host or the guest runs them. */
-static void stream_run(struct runplan *p, struct argv_b *b, const char *self)
+/*
+ * The CPU reservation options (--no-perf-mode, --cpu-cap N, --lock-timeout
+ * D): in a VM run they reserve host CPUs for the VM, so they go to ktstr-vm,
+ * not to the run inside.  Returns how many arguments the option spans, or 0.
+ */
+static size_t host_reserve_opt(char *const *a, size_t i, size_t n)
 {
+	static const char *const valued[] = { "--cpu-cap", "--lock-timeout" };
+	size_t k, len;
+
+	if (!strcmp(a[i], "--no-perf-mode"))
+		return 1;
+	for (k = 0; k < 2; k++) {
+		len = strlen(valued[k]);
+		if (!strncmp(a[i], valued[k], len) && a[i][len] == '=')
+			return 1;
+		if (!strcmp(a[i], valued[k]))
+			return i + 1 < n ? 2 : 1;
+	}
+	return 0;
+}
+
+/*
+ * "<self> run --stream ARGS": the records, as this host or the guest runs
+ * them; in_vm leaves the host reservation options out.
+ */
+static void stream_run(struct runplan *p, struct argv_b *b, const char *self, bool in_vm)
+{
+	char *const *a = p->arg[RUNPLAN_CGROUP];
+	size_t i, n = p->narg[RUNPLAN_CGROUP], span;
+
 	push(b, self);
 	push(b, "run");
 	push(b, "--stream");
-	push_all(b, p->arg[RUNPLAN_CGROUP], p->narg[RUNPLAN_CGROUP]);
+	for (i = 0; i < n; i += span ? span : 1) {
+		span = in_vm ? host_reserve_opt(a, i, n) : 0;
+		if (!span)
+			push(b, a[i]);
+	}
+}
+
+static void vm_reserve_args(struct runplan *p, struct argv_b *b)
+{
+	char *const *a = p->arg[RUNPLAN_CGROUP];
+	size_t i, k, n = p->narg[RUNPLAN_CGROUP], span;
+
+	for (i = 0; i < n; i += span ? span : 1)
+		for (k = 0, span = host_reserve_opt(a, i, n); k < span; k++)
+			push(b, a[i + k]);
 }
 
 /* With no --timeout: twice the scenario duration plus time to boot and attach. */
@@ -325,7 +367,7 @@ static int vm_stage(struct runplan *p, const struct own *o, const char *sched, s
 	if (sched)
 		sched_prefix(p, &cmd, o, fmt(p, GUEST_INCLUDES "/%s", strrchr(sched, '/') + 1),
 			     topology);
-	stream_run(p, &cmd, "ktstr");
+	stream_run(p, &cmd, "ktstr", true);
 	exec = cmd.oom ? NULL : own_str(p, shquote_join(cmd.v));
 	free(cmd.v);
 	push(&b, "ktstr-vm");
@@ -335,6 +377,7 @@ static int vm_stage(struct runplan *p, const struct own *o, const char *sched, s
 	push(&b, topology);
 	push(&b, "--idle-timeout");
 	push(&b, idle_timeout(p, o));
+	vm_reserve_args(p, &b);
 	if (sched) {
 		push(&b, "-i");
 		push(&b, sched);
@@ -352,7 +395,7 @@ static int host_stages(struct runplan *p, const struct own *o, const char *sched
 
 	if (sched) {
 		sched_prefix(p, &b, o, sched, NULL);
-		stream_run(p, &b, self);
+		stream_run(p, &b, self, false);
 		return add_stage(p, &b, d);
 	}
 	push(&b, "ktstr-topo");

@@ -23,12 +23,15 @@ start_holder() {
 	{ ktstr-topo | ktstr-cgroup run --scenario cgroup_steady --flags llc --duration "$secs" "$@" |
 		"$FIXTURES/cgroup/fake-work" >/dev/null; } 2>"$BATS_TEST_TMPDIR/holder.err" &
 	bg=$!
-	for _ in $(seq 100); do
+	for _ in $(seq 400); do
 		ls "$KTSTR_LOCK_DIR"/ktstr-llc-*.lock >/dev/null 2>&1 &&
 			[ -n "$(ktstr-locks --json | jq -r '.llcs[] | select(.holders | length > 0) | .file')" ] &&
 			return 0
 		sleep 0.05
 	done
+	echo "the holder never held a lock; its stderr:"
+	cat "$BATS_TEST_TMPDIR/holder.err"
+	ktstr-locks
 	return 1
 }
 

@@ -12,9 +12,9 @@ setup() {
 }
 
 teardown() {
-	[ -n "${hog:-}" ] && kill -9 "$hog" 2>/dev/null
-	[ -n "${bg:-}" ] && kill -9 "$bg" 2>/dev/null
-	wait 2>/dev/null
+	# only our own jobs: a bare wait would also wait for bats's timeout timer
+	[ -n "${hog:-}" ] && kill -9 "$hog" 2>/dev/null && wait "$hog" 2>/dev/null
+	[ -n "${bg:-}" ] && kill -9 "$bg" 2>/dev/null && wait "$bg" 2>/dev/null
 	true
 }
 

@@ -79,7 +79,7 @@ fake_kernel() {
 
 @test "ktstr-vm: --cpu-cap needs --no-perf-mode" {
 	run -2 --separate-stderr ktstr-vm --kernel "$(fake_kernel)" --cpu-cap 1 --exec true
-	[[ "$stderr" == *"--cpu-cap needs --no-perf-mode"* ]]
+	[[ "$stderr" == *"--cpu-cap 1 requires no-perf mode"* ]]
 	run -2 --separate-stderr ktstr-vm --kernel "$(fake_kernel)" --no-perf-mode --cpu-cap 0 \
 		--exec true
 	assert_error_from ktstr-vm

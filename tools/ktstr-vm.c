@@ -25,14 +25,14 @@ static const char usage[] =
 	"usage: ktstr-vm --kernel id [--topology N,L,C,T] [-i path]... [--memory-mb mb]\n"
 	"                [--exec cmd [--idle-timeout duration]] [--dmesg] [--timeout duration]\n"
 	"                [--append params] [--backend backend] [--no-perf-mode [--cpu-cap n]]\n"
-	"                [-v] [--dry-run]\n";
+	"                [--lock-timeout duration] [-v] [--dry-run]\n";
 
 static const char help[] =
 	"Boot a kernel in a VM with a chosen CPU topology and run a command or a shell.\n"
 	"\n"
 	"      --append params       extra kernel command-line parameters (repeatable)\n"
 	"      --backend backend     auto (default), qemu, or native (not implemented yet)\n"
-	"      --cpu-cap n           confine the VM to n host CPUs (needs --no-perf-mode)\n"
+	"      --cpu-cap n           reserve n host CPUs for the VM (needs --no-perf-mode)\n"
 	"      --dmesg               kernel console to stderr, loglevel 7\n"
 	"      --dry-run             build the initramfs, print the qemu command, boot nothing\n"
 	"      --exec cmd            run cmd with sh in the guest; its stdout, stderr and\n"
@@ -45,8 +45,10 @@ static const char help[] =
 	"                            (repeatable; bare names are looked up on PATH)\n"
 	"      --kernel id           a bzImage or vmlinuz, a kernel source directory, or a\n"
 	"                            version or cache key (ktstr-kernel resolve)\n"
+	"      --lock-timeout duration\n"
+	"                            wait this long for host CPUs another run holds\n"
 	"      --memory-mb mb        guest memory (minimum 128; default: estimated)\n"
-	"      --no-perf-mode        no performance-mode host tuning (allows --cpu-cap)\n"
+	"      --no-perf-mode        share host CPUs instead of holding one per vCPU\n"
 	"      --timeout duration    kill the VM after this long (e.g. 90s, 10m; default none)\n"
 	"      --topology N,L,C,T    NUMA nodes, LLCs, cores per LLC, threads per core\n"
 	"                            (default 1,1,1,1)\n"
@@ -59,6 +61,7 @@ enum {
 	OPT_APPEND = 256,
 	OPT_BACKEND,
 	OPT_CPU_CAP,
+	OPT_LOCK_TIMEOUT,
 	OPT_DMESG,
 	OPT_DRY_RUN,
 	OPT_EXEC,
@@ -71,7 +74,8 @@ enum {
 };
 
 struct seen {
-	int backend, cpu_cap, exec, idle, kernel, memory, timeout, topology;
+	int backend, cpu_cap, exec, idle, kernel, lock_timeout, memory, timeout, topology;
+	struct reserve_flags rflags;
 };
 
 static int parse_backend(const char *s, enum vm_backend *out)
@@ -97,11 +101,11 @@ static int parse_value(struct vm_config *c, struct seen *s, int opt, const char 
 	case OPT_BACKEND:
 		return cli_once(usage, &s->backend, "--backend") ?: parse_backend(v, &c->backend);
 	case OPT_CPU_CAP:
-		if (cli_once(usage, &s->cpu_cap, "--cpu-cap"))
-			return KT_EXIT_USAGE;
-		if (parse_uint(v, 1, 4096, &c->cpu_cap, &d) < 0)
-			return cli_usage_error(usage, "--cpu-cap: %s", d.msg);
-		return 0;
+		s->rflags.cpu_cap = v;
+		return cli_once(usage, &s->cpu_cap, "--cpu-cap");
+	case OPT_LOCK_TIMEOUT:
+		s->rflags.lock_timeout = v;
+		return cli_once(usage, &s->lock_timeout, "--lock-timeout");
 	case OPT_EXEC:
 		c->exec = v;
 		return cli_once(usage, &s->exec, "--exec");
@@ -156,6 +160,7 @@ static int vm_opts_parse(struct vm_config *c, struct seen *s, int argc, char **a
 		{ "include-files", required_argument, NULL, 'i' },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
 		{ "memory-mb", required_argument, NULL, OPT_MEMORY },
+		{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
 		{ "no-perf-mode", no_argument, NULL, OPT_NO_PERF },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "topology", required_argument, NULL, OPT_TOPOLOGY },
@@ -183,7 +188,7 @@ static int vm_opts_parse(struct vm_config *c, struct seen *s, int argc, char **a
 			c->dry_run = true;
 			break;
 		case OPT_NO_PERF:
-			c->no_perf_mode = true;
+			s->rflags.no_perf = true;
 			break;
 		case '?':
 		case ':':
@@ -199,20 +204,13 @@ static int vm_opts_parse(struct vm_config *c, struct seen *s, int argc, char **a
 	return 0;
 }
 
-/* KTSTR_NO_PERF_MODE and KTSTR_CPU_CAP apply when the flags are absent. */
+/* The CPU reservation options and their KTSTR_* variables, by lib/reserve's rules. */
 static int vm_opts_env(struct vm_config *c, const struct seen *s)
 {
-	const char *np = getenv("KTSTR_NO_PERF_MODE"), *cap = getenv("KTSTR_CPU_CAP");
 	struct kt_diag d;
-	int on;
 
-	if (np && *np) {
-		if (parse_bool(np, &on, &d) < 0)
-			return cli_usage_error(usage, "KTSTR_NO_PERF_MODE: %s", d.msg);
-		c->no_perf_mode |= on;
-	}
-	if (cap && *cap && !s->cpu_cap && parse_uint(cap, 1, 4096, &c->cpu_cap, &d) < 0)
-		return cli_usage_error(usage, "KTSTR_CPU_CAP: %s", d.msg);
+	if (reserve_config_load(&c->reserve, &s->rflags, &d) < 0)
+		return cli_usage_error(usage, "%s", d.msg);
 	return 0;
 }
 

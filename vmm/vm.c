@@ -79,8 +79,6 @@ int vm_config_check(const struct vm_config *c, struct kt_diag *d)
 				   t->llcs, t->nodes);
 	if (c->idle_timeout_ns && !c->exec)
 		return kt_diag_set(d, EINVAL, "--idle-timeout needs --exec: a shell may stay quiet");
-	if (c->cpu_cap && !c->no_perf_mode)
-		return kt_diag_set(d, EINVAL, "--cpu-cap needs --no-perf-mode");
 	if (c->memory_mb && c->memory_mb / t->nodes < 64)
 		return kt_diag_set(d, EINVAL, "--memory-mb %u leaves less than 64 MB per node",
 				   c->memory_mb);
@@ -111,6 +109,7 @@ struct vm {
 	unsigned memory_mb;
 	char cmdline[VM_CMDLINE_MAX + 1];
 	struct cpulist host_cpus;
+	struct reserve res;
 	struct term term;
 	struct vm_guest guest;
 	bool guest_running;
@@ -272,31 +271,40 @@ static int memory_up(struct vm *vm, struct kt_diag *d)
 }
 
 /*
- * Host CPUs for the guest.  Hook for the CPU reservation API: until it
- * lands, --cpu-cap N confines qemu to the first N CPUs we may run on,
- * without locks; otherwise qemu runs anywhere.
+ * Host CPUs for the guest, reserved like a run's (lib/reserve): perf mode
+ * holds one host CPU per vCPU exclusively (all of them when the guest has
+ * more vCPUs than the host has CPUs, as under TCG here), no-perf mode a
+ * shared budget of --cpu-cap CPUs (else one per vCPU).  qemu is confined to
+ * them.
  */
 static int cpus_up(struct vm *vm, struct kt_diag *d)
 {
-	cpu_set_t set;
-	unsigned cpu;
+	const struct topo_spec *sp = &vm->cfg->topo;
+	unsigned vcpus = sp->llcs * sp->cores * sp->threads;
+	struct reserve_request q = { .exclusive = RESERVE_CPUS, .budget_cpus = vcpus };
+	struct topo host;
+	int rc;
 
 	cpulist_init(&vm->host_cpus);
-	if (!vm->cfg->cpu_cap)
+	reserve_init(&vm->res);
+	if (vm->cfg->dry_run)
 		return 0;
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return kt_diag_set(d, errno, "cannot read the CPU affinity: %s", strerror(errno));
-	for (cpu = 0; cpu < CPU_SETSIZE && vm->host_cpus.n < vm->cfg->cpu_cap; cpu++)
-		if (CPU_ISSET(cpu, &set) && cpulist_add(&vm->host_cpus, cpu) < 0)
-			return kt_diag_set(d, ENOMEM, "out of memory");
-	if (vm->host_cpus.n < vm->cfg->cpu_cap)
-		return kt_diag_set(d, ERANGE, "--cpu-cap %u: only %zu CPUs are available",
-				   vm->cfg->cpu_cap, vm->host_cpus.n);
-	return 0;
+	topo_init(&host);
+	if ((rc = topo_load_sysfs(&host, paths_sysfs(), d)) < 0)
+		return rc;
+	q.count = vcpus < host.cpus.n ? vcpus : (unsigned)host.cpus.n;
+	rc = reserve_acquire(&vm->res, &vm->cfg->reserve, &host, &q, d);
+	topo_release(&host);
+	if (rc < 0)
+		return rc;
+	if (vm->res.warning[0])
+		kt_warnx("%s", vm->res.warning);
+	return cpulist_copy(&vm->host_cpus, &vm->res.cpus) < 0 ? kt_diag_set(d, ENOMEM, "out of memory") : 0;
 }
 
 static void cpus_down(struct vm *vm)
 {
+	reserve_release(&vm->res);
 	cpulist_release(&vm->host_cpus);
 }
 
@@ -377,7 +385,7 @@ static const struct vm_level levels[] = {
 	{ "base initramfs", base_up, base_down, KT_EXIT_ENV },
 	{ "boot initramfs", boot_up, boot_down, KT_EXIT_USAGE }, /* a bad -i */
 	{ "memory", memory_up, NULL, KT_EXIT_USAGE },		     /* --memory-mb too small */
-	{ "host cpus", cpus_up, cpus_down, KT_EXIT_USAGE },	     /* --cpu-cap too large */
+	{ "host cpus", cpus_up, cpus_down, KT_EXIT_ENV },	     /* CPUs held by others */
 	{ "terminal", term_up, term_down, KT_EXIT_ENV },
 	{ "guest", guest_up, guest_down, KT_EXIT_ENV },
 };

@@ -28,6 +28,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "reserve.h"
 #include "topo.h"
 
 #define VM_MIN_MEMORY_MB 128u
@@ -48,8 +49,7 @@ struct vm_config {
 	unsigned memory_mb;	  /* 0: estimate */
 	bool dmesg;
 	const char *exec;	  /* NULL: interactive shell */
-	bool no_perf_mode;
-	unsigned cpu_cap;	  /* 0: no cap */
+	struct reserve_config reserve; /* --no-perf-mode, --cpu-cap, --lock-timeout */
 	uint64_t timeout_ns;	  /* 0: none */
 	uint64_t idle_timeout_ns; /* 0: none; else the longest silence on stdout (--exec) */
 	enum vm_backend backend;

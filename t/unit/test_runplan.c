@@ -104,6 +104,24 @@ static void test_vm_defaults_and_timeout(void)
 	runplan_release(&p);
 }
 
+static void test_vm_reserves_host_cpus_not_guest_ones(void)
+{
+	char *cg[] = { "--no-perf-mode", "--cpu-cap", "2", "--filter", "x", "--lock-timeout=5s", NULL };
+	char *own[] = { "--kernel", "k", "--timeout", "1m", NULL };
+	struct runplan p;
+	struct kt_diag d;
+
+	CHECK(build(&p, cg, NULL, own, &d) == 0);
+	CHECK_STR(joined(&p, 0), "ktstr-vm --kernel k --topology 1,1,1,1 --idle-timeout 1m "
+				 "--no-perf-mode --cpu-cap 2 --lock-timeout=5s "
+				 "--exec ktstr run --stream --filter x");
+	runplan_release(&p);
+	CHECK(build(&p, cg, NULL, NULL, &d) == 0); /* on the host they are the run's */
+	CHECK_STR(joined(&p, 1), "ktstr-cgroup run --no-perf-mode --cpu-cap 2 --filter x "
+				 "--lock-timeout=5s");
+	runplan_release(&p);
+}
+
 static void test_host_scheduler_runs_ktstr_again(void)
 {
 	char *cg[] = { "--scenario", "x", NULL };
@@ -161,6 +179,7 @@ int main(void)
 	RUN(test_stream_drops_the_judge);
 	RUN(test_vm_with_a_scheduler);
 	RUN(test_vm_defaults_and_timeout);
+	RUN(test_vm_reserves_host_cpus_not_guest_ones);
 	RUN(test_host_scheduler_runs_ktstr_again);
 	RUN(test_bad_combinations);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
