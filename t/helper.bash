@@ -13,6 +13,12 @@ FIXTURES=$BATS_TEST_DIRNAME/fixtures
 HELPERS=${KTSTR_HELPER_DIR:-$BATS_TEST_DIRNAME/../build/t/helpers}
 export PATH FIXTURES HELPERS
 
+# CPU reservations of tests stay among themselves, not in the host's /tmp
+# (tests about the lock directory set their own).
+KTSTR_LOCK_DIR=${BATS_FILE_TMPDIR:-${TMPDIR:-/tmp}}/locks
+mkdir -p "$KTSTR_LOCK_DIR"
+export KTSTR_LOCK_DIR
+
 require_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root"
 }
