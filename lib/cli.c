@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <bpf/libbpf.h>
@@ -21,6 +22,18 @@ void cli_print_version(FILE *f)
 {
 	fprintf(f, "%s %s (libbpf %s, jansson %s, zstd %s)\n", kt_progname(), KTSTR_VERSION,
 		libbpf_version_string(), jansson_version_str(), ZSTD_versionString());
+}
+
+void cli_exit_help(const char *usage, const char *help)
+{
+	printf("%s\n%s", usage, help);
+	exit(kt_finish_stdout(KT_EXIT_OK));
+}
+
+void cli_exit_version(void)
+{
+	cli_print_version(stdout);
+	exit(kt_finish_stdout(KT_EXIT_OK));
 }
 
 int cli_usage_error(const char *usage, const char *fmt, ...)

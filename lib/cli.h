@@ -3,6 +3,8 @@
  * Command-line conventions shared by the tools (see STYLE.md):
  *
  *   --version   cli_print_version(): "<prog> <version> (libbpf x.y, ...)"
+ *   getopt      case 'h': cli_exit_help(USAGE, HELP);   print, then exit 0
+ *               case 'V': cli_exit_version();           (or 1 if stdout fails)
  *   bad usage   return cli_usage_error(USAGE, "--topology: %s", diag.msg);
  *               prints "<prog>: <msg>" and the synopsis on stderr, returns 2
  *   getopt      optstring starts with ':'; on '?' or ':' return
@@ -15,6 +17,9 @@
 #include <stdio.h>
 
 void cli_print_version(FILE *f);
+/* Print "usage\nhelp" (or the version) on stdout and exit, reporting a failed write. */
+__attribute__((noreturn)) void cli_exit_help(const char *usage, const char *help);
+__attribute__((noreturn)) void cli_exit_version(void);
 int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_bad_option(const char *usage, char *const argv[], int getopt_rc);
 /* Reject an option given twice: returns 2 with a message, 0 the first time. */

@@ -118,11 +118,9 @@ static int check_opts_parse(struct check_opts *o, int argc, char **argv)
 	while (!rc && (c = getopt_long(argc, argv, ":hjtV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			printf("%s\n%s", usage, help);
-			exit(KT_EXIT_OK);
+			cli_exit_help(usage, help);
 		case 'V':
-			cli_print_version(stdout);
-			exit(KT_EXIT_OK);
+			cli_exit_version();
 		case 't':
 			rc = set_format(o, RENDER_TEXT);
 			break;

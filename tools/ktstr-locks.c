@@ -64,16 +64,14 @@ static int locks_opts_parse(struct locks_opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":hjVw:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			printf("%s\n%s", usage, help);
-			exit(KT_EXIT_OK);
+			cli_exit_help(usage, help);
 		case 'j':
 			if (cli_once(usage, &o->json_seen, "--json"))
 				return -1;
 			o->json = true;
 			break;
 		case 'V':
-			cli_print_version(stdout);
-			exit(KT_EXIT_OK);
+			cli_exit_version();
 		case 'w':
 			if (cli_once(usage, &o->watch_seen, "--watch"))
 				return -1;

@@ -117,11 +117,9 @@ static int sched_opts_parse(struct sched_opts *o, int argc, char **argv)
 	while (!rc && (c = getopt_long(argc, argv, "+:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			printf("%s\n%s", usage, help);
-			exit(KT_EXIT_OK);
+			cli_exit_help(usage, help);
 		case 'V':
-			cli_print_version(stdout);
-			exit(KT_EXIT_OK);
+			cli_exit_version();
 		case OPT_ARG:
 			rc = add_arg(o, optarg);
 			break;

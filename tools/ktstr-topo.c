@@ -49,11 +49,9 @@ static int topo_opts_parse(struct topo_opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":hjtT:V", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			printf("%s\n%s", usage, help);
-			exit(KT_EXIT_OK);
+			cli_exit_help(usage, help);
 		case 'V':
-			cli_print_version(stdout);
-			exit(KT_EXIT_OK);
+			cli_exit_version();
 		case 'j':
 		case 't':
 			if (cli_once(usage, &o->fmt_seen, "--json/--text"))

@@ -173,11 +173,9 @@ static int vm_opts_parse(struct vm_config *c, struct seen *s, int argc, char **a
 	while ((opt = getopt_long(argc, argv, ":hi:Vv", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
-			printf("%s\n%s", usage, help);
-			exit(KT_EXIT_OK);
+			cli_exit_help(usage, help);
 		case 'V':
-			cli_print_version(stdout);
-			exit(KT_EXIT_OK);
+			cli_exit_version();
 		case 'v':
 			c->verbose = true;
 			break;

@@ -129,11 +129,9 @@ static int work_opts_parse(struct work_opts *o, int argc, char **argv)
 	while (!rc && (c = getopt_long(argc, argv, ":a:c:d:hN:n:p:P:s:t:V", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			printf("%s\n%s", usage, help);
-			exit(KT_EXIT_OK);
+			cli_exit_help(usage, help);
 		case 'V':
-			cli_print_version(stdout);
-			exit(KT_EXIT_OK);
+			cli_exit_version();
 		case 'n':
 		case 'd':
 		case 'N':
