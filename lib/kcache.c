@@ -11,6 +11,7 @@
 
 #include "file.h"
 #include "kcache.h"
+#include "locktable.h"
 #include "paths.h"
 
 #define META_MAX (1u << 20)
@@ -220,9 +221,19 @@ pid_t kcache_lock_holder(const char *root, const char *prefix, const char *name)
 {
 	char path[PATH_MAX];
 
+	struct lockholders h;
+	struct locktable lt;
+	pid_t pid = 0;
+
 	if (lock_path(path, sizeof(path), root, prefix, name) < 0)
 		return 0;
-	return klock_holder(path);
+	locktable_init(&lt);
+	lockholders_init(&h);
+	if (locktable_load(&lt, NULL) == 0 && locktable_holders(&lt, path, &h) == 0 && h.n)
+		pid = h.v[0].pid;
+	lockholders_release(&h);
+	locktable_release(&lt);
+	return pid;
 }
 
 int kcache_hold_image(const char *image, int *fd)

@@ -2,11 +2,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "klock.h"
@@ -100,30 +98,4 @@ void klock_remove(const char *path, int fd)
 {
 	unlink(path);
 	klock_release(fd);
-}
-
-pid_t klock_holder(const char *path)
-{
-	unsigned maj, min;
-	unsigned long ino;
-	char line[256];
-	struct stat st;
-	FILE *f;
-	int pid;
-	pid_t found = 0;
-
-	if (stat(path, &st) < 0)
-		return 0;
-	if (paths_fmt(line, sizeof(line), "%s/locks", paths_proc()) < 0)
-		return 0;
-	f = fopen(line, "re");
-	if (!f)
-		return 0;
-	/* "1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF" */
-	while (!found && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*s FLOCK %*s %*s %d %x:%x:%lu", &pid, &maj, &min, &ino) == 4 &&
-		    ino == st.st_ino && makedev(maj, min) == st.st_dev)
-			found = pid;
-	fclose(f);
-	return found;
 }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The few flock(2) operations the kernel cache needs, kept behind this
- * small interface until lib/flock (ktstr-locks) takes them over.
+ * The flock(2) operations of the kernel cache.  They differ from lib/flock's
+ * reservation locks on purpose: a cache user waits for an entry without
+ * polling, staging directories are locked themselves, and an entry's lock
+ * file goes with the entry (lib/flock never deletes its files).  Who holds
+ * a lock is lib/locktable's business for both.
  *
  *   int fd;
  *   rc = klock_take(path, KLOCK_EXCL, &fd);   waits; -EINTR on a signal
@@ -31,7 +34,5 @@ int klock_dir(const char *dir, enum klock_mode mode, int *fd);
 void klock_release(int fd);
 /* Unlink path, which fd holds exclusively, then release it. */
 void klock_remove(const char *path, int fd);
-/* A process holding a lock on path, from /proc/locks, or 0 if none is seen. */
-pid_t klock_holder(const char *path);
 
 #endif
