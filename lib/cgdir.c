@@ -117,13 +117,11 @@ static int wait_v2(const char *dir, uint64_t deadline_ns)
 
 	if ((rc = paths_fmt(path, sizeof(path), "%s/cgroup.events", dir)) < 0)
 		return rc;
+	/* without a watch (inotify instances used up) we look every few ms instead */
 	fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (inotify_add_watch(fd, path, IN_MODIFY) < 0) {
-		rc = -errno;
+	if (fd >= 0 && inotify_add_watch(fd, path, IN_MODIFY) < 0) {
 		close(fd);
-		return rc;
+		fd = -1;
 	}
 	pfd[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = kt_signals_fd(), .events = POLLIN };
@@ -134,15 +132,18 @@ static int wait_v2(const char *dir, uint64_t deadline_ns)
 			rc = -ETIMEDOUT;
 			break;
 		}
+		if (fd < 0 && ms > CGDIR_POLL_MS)
+			ms = CGDIR_POLL_MS;
 		/* once the stop flag is up the signal pipe stays readable: stop polling it */
 		if (poll(pfd, kt_stopping() || pfd[1].fd < 0 ? 1 : 2, ms) < 0 && errno != EINTR) {
 			rc = -errno;
 			break;
 		}
-		while (read(fd, ev, sizeof(ev)) > 0)
+		while (fd >= 0 && read(fd, ev, sizeof(ev)) > 0)
 			;
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return rc < 0 ? rc : 0;
 }
 

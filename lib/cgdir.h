@@ -11,7 +11,8 @@
  *   cgdir_move_all(dir, to_procs, &moved);    write each pid to another cgroup.procs
  *
  * Waiting never sleeps for a fixed time: on v2 it watches cgroup.events
- * ("populated 0") with inotify; on v1, which has no such event, it polls
+ * ("populated 0") with inotify (and reads it every CGDIR_POLL_MS when no
+ * inotify instance is left); on v1, which has no such event, it polls
  * pidfds of the processes inside, which become readable when they exit.
  * A stop signal (lib/sig) shortens a wait to CGDIR_STOP_GRACE_MS from then,
  * so an interrupted tool still gives its consumers a moment to stop their
@@ -26,6 +27,7 @@
 #include <sys/types.h>
 
 #define CGDIR_STOP_GRACE_MS 1000
+#define CGDIR_POLL_MS 5
 
 int cgdir_pids(const char *dir, pid_t **pids, size_t *n);
 int cgdir_is_empty(const char *dir, bool v2);
