@@ -217,23 +217,23 @@ void kcache_unlock(const char *root, const char *prefix, const char *name, int f
 		klock_release(fd);
 }
 
-pid_t kcache_lock_holder(const char *root, const char *prefix, const char *name)
+void kcache_lock_describe(const char *root, const char *prefix, const char *name, char *buf,
+			  size_t size)
 {
 	char path[PATH_MAX];
-
-	struct lockholders h;
 	struct locktable lt;
-	pid_t pid = 0;
+	struct kt_diag d;
 
-	if (lock_path(path, sizeof(path), root, prefix, name) < 0)
-		return 0;
+	if (lock_path(path, sizeof(path), root, prefix, name) < 0) {
+		snprintf(buf, size, "holder unknown (lock path too long)");
+		return;
+	}
 	locktable_init(&lt);
-	lockholders_init(&h);
-	if (locktable_load(&lt, NULL) == 0 && locktable_holders(&lt, path, &h) == 0 && h.n)
-		pid = h.v[0].pid;
-	lockholders_release(&h);
+	if (locktable_load(&lt, &d) < 0)
+		snprintf(buf, size, "holder unknown (%s)", d.msg);
+	else
+		locktable_describe(&lt, path, buf, size);
 	locktable_release(&lt);
-	return pid;
 }
 
 int kcache_hold_image(const char *image, int *fd)

@@ -59,8 +59,9 @@ int kcache_lock(const char *root, const char *prefix, const char *name, enum klo
 		int *fd);
 /* Release a lock taken with kcache_lock, deleting its file when we held it alone. */
 void kcache_unlock(const char *root, const char *prefix, const char *name, int fd);
-/* The pid holding that lock, 0 when none is seen (for "waiting for pid N"). */
-pid_t kcache_lock_holder(const char *root, const char *prefix, const char *name);
+/* Who holds that lock, for a message: "pid 12 'ktstr-vm ...' (shared)" (lib/locktable). */
+void kcache_lock_describe(const char *root, const char *prefix, const char *name, char *buf,
+			  size_t size);
 
 /*
  * For a VM: hold the entry that contains image (shared) for as long as fd

@@ -65,11 +65,12 @@ int kops_lock_waiting(struct kops *k, const char *prefix, const char *name,
 			const char *what, int *fd)
 {
 	int rc = kcache_lock(k->root, prefix, name, KLOCK_TRY_EXCL, fd);
+	char who[384];
 
 	if (rc != -EWOULDBLOCK)
 		return rc;
-	NOTE(k, "waiting for %s (held by pid %d)", what,
-	     (int)kcache_lock_holder(k->root, prefix, name));
+	kcache_lock_describe(k->root, prefix, name, who, sizeof(who));
+	NOTE(k, "waiting for %s, held by %s", what, who);
 	return kcache_lock(k->root, prefix, name, KLOCK_EXCL, fd);
 }
 

@@ -240,14 +240,15 @@ key_of() {
 	run -0 --separate-stderr ktstr-kernel build --source "$SRC"
 	key=$(key_of "$output")
 	# the way a VM holds its kernel: a shared lock for as long as it runs
-	( exec 9>"$KTSTR_CACHE_DIR/.locks/$key.lock" && flock -s 9 && exec sleep 30 ) &
+	flock -s -o "$KTSTR_CACHE_DIR/.locks/$key.lock" sleep 30 &
 	holder=$!
 	sleep 0.5
 	run -0 --separate-stderr ktstr-kernel clean --force
+	pkill -P "$holder" sleep
 	kill "$holder"
 	wait "$holder" || true
 	[ -f "$KTSTR_CACHE_DIR/$key/bzImage" ]
-	[[ "$stderr" == *"skipping '$key': in use by pid"* ]]
+	[[ "$stderr" == *"skipping '$key': in use by pid $holder 'flock -s "*"' (shared)"* ]]
 	# once released, it goes
 	run -0 --separate-stderr ktstr-kernel clean --force
 	[ ! -e "$KTSTR_CACHE_DIR/$key" ]

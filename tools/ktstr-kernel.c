@@ -268,6 +268,7 @@ static int cmd_clean(const struct kernel_opts *o, int argc, char **argv)
 	const char *root = paths_cache_dir();
 	struct kcache_entry *v;
 	size_t n, i, valid = 0, todo = 0, removed = 0, busy = 0;
+	char who[384];
 	bool *doomed;
 	int rc, fd;
 
@@ -295,8 +296,8 @@ static int cmd_clean(const struct kernel_opts *o, int argc, char **argv)
 		if (!doomed[i])
 			continue;
 		if (kcache_lock(root, "", v[i].key, KLOCK_TRY_EXCL, &fd) < 0) {
-			say("skipping '%s': in use by pid %d", v[i].key,
-			    (int)kcache_lock_holder(root, "", v[i].key));
+			kcache_lock_describe(root, "", v[i].key, who, sizeof(who));
+			say("skipping '%s': in use by %s", v[i].key, who);
 			busy++;
 		} else if ((rc = kcache_remove(root, v[i].key, fd)) < 0) {
 			kt_warnc(-rc, NULL, "cannot remove '%s'", v[i].dir);

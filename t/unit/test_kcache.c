@@ -107,12 +107,16 @@ static void test_corrupt_entries_are_reported_and_last(void)
 
 static void test_locks_exclude_and_removal_is_safe(void)
 {
+	char who[384], want[32];
 	int sh, ex, ex2;
 
 	CHECK(kcache_lock(root, "", "one", KLOCK_SHARED, &sh) == 0);
 	/* flock conflicts between open files, even in one process */
 	CHECK(kcache_lock(root, "", "one", KLOCK_TRY_EXCL, &ex) == -EWOULDBLOCK);
-	CHECK(kcache_lock_holder(root, "", "one") == getpid());
+	snprintf(want, sizeof(want), "pid %d '", (int)getpid());
+	kcache_lock_describe(root, "", "one", who, sizeof(who));
+	CHECK(strstr(who, want) == who);
+	CHECK(strstr(who, "(shared)") != NULL);
 	klock_release(sh);
 	CHECK(kcache_lock(root, "", "one", KLOCK_TRY_EXCL, &ex) == 0);
 	CHECK(kcache_remove(root, "one", ex) == 0);
