@@ -58,6 +58,9 @@ int klock_take(const char *path, enum klock_mode mode, int *fd)
 		return rc;
 	for (;;) {
 		f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		/* flock needs no write access: another user's lock file still serves */
+		if (f < 0 && (errno == EACCES || errno == EROFS))
+			f = open(path, O_RDONLY | O_CLOEXEC);
 		if (f < 0)
 			return -errno;
 		if (flock(f, flock_mode(mode)) < 0) {

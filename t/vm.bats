@@ -266,6 +266,28 @@ boot_topology() {
 	! kill -0 "$qpid" 2>/dev/null
 }
 
+@test "ktstr-vm: a kernel from the cache is held while the VM runs, so clean skips it" {
+	require_vm
+	run -0 --separate-stderr ktstr-kernel add "$KERNEL" --name held
+	ktstr-vm -v --kernel held --timeout 120 --exec 'sleep 600' 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	for _ in $(seq 600); do
+		grep -q 'guest init started' "$BATS_TEST_TMPDIR/err" && break
+		sleep 0.2
+	done
+	run -0 ktstr-locks --json
+	[ "$(jq --argjson p "$pid" '[.cache[] | select(.cache_key == "held") | .holders[]
+		| select(.pid == $p and .mode == "shared")] | length' <<<"$output")" -eq 1 ]
+	run -0 --separate-stderr ktstr-kernel clean --force
+	[[ "$stderr" == *"skipping 'held': in use by pid $pid 'ktstr-vm "*"(shared)"* ]]
+	kill -TERM "$pid"
+	wait "$pid" || true
+	[ -f "$KTSTR_CACHE_DIR/held/bzImage" ]
+	# the VM gone, nothing holds it
+	run -0 --separate-stderr ktstr-kernel clean --force
+	[ ! -e "$KTSTR_CACHE_DIR/held" ]
+}
+
 @test "ktstr-vm: --dmesg copies the kernel console to stderr" {
 	require_vm
 	run -0 --separate-stderr ktstr-vm --kernel "$KERNEL" --timeout 120 --dmesg --exec 'echo out'

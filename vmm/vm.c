@@ -15,7 +15,9 @@
 #include "exit.h"
 #include "include.h"
 #include "initramfs.h"
+#include "kcache.h"
 #include "kernel.h"
+#include "klock.h"
 #include "ktime.h"
 #include "paths.h"
 #include "qemu.h"
@@ -99,6 +101,7 @@ int vm_config_check(const struct vm_config *c, struct kt_diag *d)
 struct vm {
 	const struct vm_config *cfg;
 	char *image;
+	int kernel_lock_fd; /* a shared lock on the image's cache entry, or -1 */
 	struct base base;
 	bool base_ready;
 	struct initramfs boot;
@@ -123,19 +126,43 @@ struct vm_level {
 	int fail_code; /* exit code when up fails */
 };
 
+/*
+ * Resolve the kernel and, when it is a cache entry, hold that entry shared
+ * until the VM is gone, so "ktstr-kernel clean" leaves it alone.
+ */
 static int kernel_up(struct vm *vm, struct kt_diag *d)
 {
 	char resolver[PATH_MAX];
+	const char *r = resolver;
+	int rc;
 
 	/* ktstr-kernel sits beside us, like the tools we pack */
 	if (paths_fmt(resolver, sizeof(resolver), "%s/ktstr-kernel", vm->cfg->tools_dir) < 0 ||
 	    access(resolver, X_OK) < 0)
-		return kernel_resolve(vm->cfg->kernel, NULL, &vm->image, d);
-	return kernel_resolve(vm->cfg->kernel, resolver, &vm->image, d);
+		r = NULL;
+	if ((rc = kernel_resolve(vm->cfg->kernel, r, &vm->image, d)) < 0)
+		return rc;
+	rc = kcache_hold_image(vm->image, &vm->kernel_lock_fd);
+	if (rc == -ENOENT)
+		return 0; /* not from the cache: nobody will remove it */
+	if (rc < 0) {
+		/* e.g. another user's read-only cache: the VM can still boot */
+		kt_warnc(-rc, NULL, "cannot lock the cache entry of '%s'; 'ktstr-kernel clean' "
+			 "may remove it while the VM runs", vm->image);
+		return 0;
+	}
+	/* a clean between resolving and locking took it */
+	if (access(vm->image, R_OK) < 0)
+		return kt_diag_set(d, errno, "kernel '%s' was removed from the cache: %s",
+				   vm->image, strerror(errno));
+	return 0;
 }
 
 static void kernel_down(struct vm *vm)
 {
+	if (vm->kernel_lock_fd >= 0)
+		klock_release(vm->kernel_lock_fd);
+	vm->kernel_lock_fd = -1;
 	free(vm->image);
 	vm->image = NULL;
 }
@@ -503,7 +530,7 @@ static int relay_guest(struct vm *vm)
 
 int vm_run(const struct vm_config *c)
 {
-	struct vm vm = { .cfg = c, .initrd_fd = -1 };
+	struct vm vm = { .cfg = c, .initrd_fd = -1, .kernel_lock_fd = -1 };
 	struct kt_diag d;
 	size_t up;
 	int rc = KT_EXIT_OK;
