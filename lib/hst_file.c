@@ -47,7 +47,7 @@ static int open_temp(struct hst_file_out *o, struct kt_diag *d)
 		rc = paths_fmt(o->tmp, sizeof(o->tmp), "%s/.%s.%d.%u.tmp", dir, base, (int)getpid(),
 			       n);
 		if (rc < 0)
-			return kt_diag_set(d, -rc, "path too long");
+			return kt_diag_set(d, -rc, "cannot write '%.200s...': path too long", o->path);
 		/* 0666 and the umask, like any file the user creates */
 		o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 		if (o->fd >= 0)
@@ -60,17 +60,55 @@ static int open_temp(struct hst_file_out *o, struct kt_diag *d)
 			   strerror(EEXIST));
 }
 
+/*
+ * Decide how to write path: through a temporary beside the real target, or
+ * directly into something that is not a regular file (renaming over a
+ * device or a FIFO would destroy it; a dangling link is created through).
+ */
+static int pick_target(struct hst_file_out *o, const char *path, struct kt_diag *d)
+{
+	struct stat st, lst;
+	char real[PATH_MAX];
+	int rc;
+
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return kt_diag_set(d, EISDIR, "'%s' is a directory; name a file", path);
+		if (!S_ISREG(st.st_mode) || !realpath(path, real))
+			o->direct = true;
+		else
+			path = real;
+		o->keep = true;
+		o->mode = st.st_mode & 07777;
+		o->uid = st.st_uid;
+		o->gid = st.st_gid;
+	} else if (errno == ENOENT && lstat(path, &lst) == 0) {
+		o->direct = true;
+	} else if (errno != ENOENT) {
+		return kt_diag_set(d, errno, "cannot write '%s': %s", path, strerror(errno));
+	}
+	if ((rc = paths_fmt(o->path, sizeof(o->path), "%s", path)) < 0)
+		return kt_diag_set(d, -rc, "cannot write '%.200s...': path too long", path);
+	return 0;
+}
+
+static int open_direct(struct hst_file_out *o, struct kt_diag *d)
+{
+	o->fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666);
+	if (o->fd < 0)
+		return kt_diag_set(d, errno, "cannot write '%s': %s", o->path, strerror(errno));
+	return 0;
+}
+
 int hst_file_create(struct hst_file_out *o, const char *path, struct kt_diag *d)
 {
 	int rc;
 
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
-	if (file_is_dir(path))
-		return kt_diag_set(d, EISDIR, "'%s' is a directory; name a file", path);
-	if ((rc = paths_fmt(o->path, sizeof(o->path), "%s", path)) < 0)
-		return kt_diag_set(d, -rc, "path too long");
-	if ((rc = open_temp(o, d)) < 0)
+	if ((rc = pick_target(o, path, d)) < 0)
+		return rc;
+	if ((rc = o->direct ? open_direct(o, d) : open_temp(o, d)) < 0)
 		return rc;
 	o->cctx = ZSTD_createCCtx();
 	o->zcap = ZSTD_CStreamOutSize();
@@ -99,7 +137,8 @@ static int pump(struct hst_file_out *o, const void *buf, size_t len, ZSTD_EndDir
 		if (ZSTD_isError(left))
 			return kt_diag_set(d, EIO, "zstd: %s", ZSTD_getErrorName(left));
 		if ((rc = write_all(o->fd, o->zbuf, out.pos)) < 0)
-			return kt_diag_set(d, -rc, "cannot write '%s': %s", o->tmp, strerror(-rc));
+			return kt_diag_set(d, -rc, "cannot write '%s': %s",
+					   o->direct ? o->path : o->tmp, strerror(-rc));
 	} while (mode == ZSTD_e_end ? left != 0 : in.pos < in.size);
 	return 0;
 }
@@ -109,20 +148,33 @@ int hst_file_write(struct hst_file_out *o, const void *buf, size_t len, struct k
 	return len ? pump(o, buf, len, ZSTD_e_continue, d) : 0;
 }
 
+/* The replacement looks like what it replaces: mode, and owner when we may set it. */
+static void keep_attributes(const struct hst_file_out *o)
+{
+	if (!o->keep)
+		return;
+	(void)fchmod(o->fd, o->mode);
+	if (geteuid() == 0)
+		(void)fchown(o->fd, o->uid, o->gid);
+}
+
 int hst_file_commit(struct hst_file_out *o, struct kt_diag *d)
 {
+	const char *name = o->direct ? o->path : o->tmp;
 	int rc;
 
 	if ((rc = pump(o, NULL, 0, ZSTD_e_end, d)) < 0)
 		goto fail;
+	if (!o->direct)
+		keep_attributes(o);
 	/* durable before visible: after a crash the old file or the whole new one */
-	if (fsync(o->fd) < 0 || close(o->fd) < 0) {
-		rc = kt_diag_set(d, errno, "cannot write '%s': %s", o->tmp, strerror(errno));
+	if ((!o->direct && fsync(o->fd) < 0) || close(o->fd) < 0) {
+		rc = kt_diag_set(d, errno, "cannot write '%s': %s", name, strerror(errno));
 		o->fd = -1;
 		goto fail;
 	}
 	o->fd = -1;
-	if (rename(o->tmp, o->path) < 0) {
+	if (!o->direct && rename(o->tmp, o->path) < 0) {
 		rc = kt_diag_set(d, errno, "cannot rename '%s' to '%s': %s", o->tmp, o->path,
 				 strerror(errno));
 		goto fail;

@@ -7,7 +7,10 @@
  * Writing streams: bytes go through zstd into a temporary file next to the
  * target, which replaces the target only on commit (fsync, then rename), so
  * a reader sees the old file or the new one, never half of one, and an
- * interrupted capture leaves nothing behind.
+ * interrupted capture leaves nothing behind.  A symbolic link is followed
+ * (its target is replaced, the link stays), a replaced file keeps its mode
+ * (and, for root, its owner), and a target that is not a regular file (a
+ * device, a FIFO, /dev/stdout) is written directly, without a temporary.
  *
  *   struct hst_file_out o;
  *   hst_file_create(&o, "base.hst.zst", &diag);     0 or -errno
@@ -29,6 +32,9 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include <stdbool.h>
+#include <sys/types.h>
+
 #include <jansson.h>
 #include <zstd.h>
 
@@ -43,7 +49,12 @@
 struct hst_file_out {
 	int fd;
 	char tmp[PATH_MAX];	/* the temporary file, until commit or abort */
-	char path[PATH_MAX];	/* the target */
+	char path[PATH_MAX];	/* the target (a link's target, when a link was named) */
+	bool direct;		/* writing to the target itself: not a regular file */
+	bool keep;		/* the target exists: give the new file its mode and owner */
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
 	ZSTD_CCtx *cctx;	/* owned */
 	void *zbuf;		/* owned; compressed bytes on their way to fd */
 	size_t zcap;

@@ -279,6 +279,34 @@ start_threads() {
 	[[ "$stderr" == *"is a directory"* ]]
 }
 
+@test "ktstr-hst: capture through a link replaces its target and keeps its mode; a device or FIFO is written, not replaced" {
+	local d=$BATS_TEST_TMPDIR
+	echo old >"$d/real"
+	chmod 600 "$d/real"
+	ln -s real "$d/link"
+	run -0 --separate-stderr ktstr-hst capture -o "$d/link"
+	[ -L "$d/link" ]
+	[ "$(stat -c %a "$d/real")" = 600 ]
+	zstd -dc "$d/real" | jq -e '.format == "ktstr-hst"' >/dev/null
+	[ -z "$(find "$d" -name '.*.tmp')" ]
+	# a FIFO: its reader gets the snapshot, and it is still a FIFO
+	mkfifo "$d/fifo"
+	zstd -dc <"$d/fifo" >"$d/from-fifo" &
+	reader=$!
+	run -0 --separate-stderr ktstr-hst capture -o "$d/fifo"
+	wait "$reader"
+	[ -p "$d/fifo" ]
+	jq -e '.format == "ktstr-hst"' "$d/from-fifo" >/dev/null
+	# standard output, as a path
+	ktstr-hst capture -o /dev/stdout 2>/dev/null | zstd -dc | jq -e '.counts.threads > 0' >/dev/null
+	if [ "$(id -u)" -eq 0 ]; then
+		mknod -m 666 "$d/full" c 1 7
+		run -3 --separate-stderr ktstr-hst capture -o "$d/full"
+		[ "$stderr" = "ktstr-hst: cannot write '$d/full': No space left on device" ]
+		[ -c "$d/full" ]
+	fi
+}
+
 @test "ktstr-hst: as an unprivileged user, other users' io is null and the warning says why" {
 	require_root
 	require_cmd setpriv

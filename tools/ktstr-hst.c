@@ -144,7 +144,7 @@ static int capture_run(const char *path)
 	int rc;
 
 	if (hst_file_create(&out, path, &d) < 0) {
-		kt_warnx("cannot write '%s': %s", path, d.msg);
+		kt_warnx("%s", d.msg);
 		return KT_EXIT_ENV;
 	}
 	rc = hst_capture_run(&o, &sink, &st, &d);
@@ -167,7 +167,7 @@ static int capture_run(const char *path)
 		return KT_EXIT_INTR;
 	}
 	if (hst_file_commit(&out, &d) < 0) {
-		kt_warnx("cannot write '%s': %s", path, d.msg);
+		kt_warnx("%s", d.msg);
 		return KT_EXIT_ENV;
 	}
 	warn_unreadable(&st);
