@@ -134,11 +134,15 @@ static int pump(struct hst_file_out *o, const void *buf, size_t len, ZSTD_EndDir
 	do {
 		out = (ZSTD_outBuffer){ o->zbuf, o->zcap, 0 };
 		left = ZSTD_compressStream2(o->cctx, &out, &in, mode);
-		if (ZSTD_isError(left))
+		if (ZSTD_isError(left)) {
+			o->write_failed = true;
 			return kt_diag_set(d, EIO, "zstd: %s", ZSTD_getErrorName(left));
-		if ((rc = write_all(o->fd, o->zbuf, out.pos)) < 0)
-			return kt_diag_set(d, -rc, "cannot write '%s': %s",
-					   o->direct ? o->path : o->tmp, strerror(-rc));
+		}
+		if ((rc = write_all(o->fd, o->zbuf, out.pos)) < 0) {
+			o->write_failed = true;
+			return kt_diag_set(d, -rc, "cannot write '%s': %s", o->path,
+					   strerror(-rc));
+		}
 	} while (mode == ZSTD_e_end ? left != 0 : in.pos < in.size);
 	return 0;
 }
@@ -160,7 +164,6 @@ static void keep_attributes(const struct hst_file_out *o)
 
 int hst_file_commit(struct hst_file_out *o, struct kt_diag *d)
 {
-	const char *name = o->direct ? o->path : o->tmp;
 	int rc;
 
 	if ((rc = pump(o, NULL, 0, ZSTD_e_end, d)) < 0)
@@ -169,7 +172,7 @@ int hst_file_commit(struct hst_file_out *o, struct kt_diag *d)
 		keep_attributes(o);
 	/* durable before visible: after a crash the old file or the whole new one */
 	if ((!o->direct && fsync(o->fd) < 0) || close(o->fd) < 0) {
-		rc = kt_diag_set(d, errno, "cannot write '%s': %s", name, strerror(errno));
+		rc = kt_diag_set(d, errno, "cannot write '%s': %s", o->path, strerror(errno));
 		o->fd = -1;
 		goto fail;
 	}

@@ -52,6 +52,7 @@ struct hst_file_out {
 	char path[PATH_MAX];	/* the target (a link's target, when a link was named) */
 	bool direct;		/* writing to the target itself: not a regular file */
 	bool keep;		/* the target exists: give the new file its mode and owner */
+	bool write_failed;	/* a write or the compression failed; the diag says why */
 	mode_t mode;
 	uid_t uid;
 	gid_t gid;

@@ -153,8 +153,11 @@ static int capture_run(const char *path)
 		return KT_EXIT_INTR;
 	}
 	if (rc < 0) {
+		if (out.write_failed)
+			kt_warnx("%s", d.msg); /* the file's own words, as at commit */
+		else
+			kt_warnx("cannot capture host state: %s", d.msg);
 		hst_file_abort(&out);
-		kt_warnx("cannot capture host state: %s", d.msg);
 		return KT_EXIT_ENV;
 	}
 	/*
