@@ -263,14 +263,40 @@ static bool confirmed(size_t n)
 	return fgets(answer, sizeof(answer), stdin) && (answer[0] == 'y' || answer[0] == 'Y');
 }
 
+enum clean_result { CLEAN_REMOVED, CLEAN_BUSY, CLEAN_FAILED };
+
+/* Only a lock someone holds means "in use"; any other failure is the environment's. */
+static enum clean_result clean_one(const char *root, const struct kcache_entry *e)
+{
+	char who[384], lock[PATH_MAX];
+	int rc, fd;
+
+	rc = kcache_lock(root, "", e->key, KLOCK_TRY_EXCL, &fd);
+	if (rc == -EWOULDBLOCK) {
+		kcache_lock_describe(root, "", e->key, who, sizeof(who));
+		say("skipping '%s': in use by %s", e->key, who);
+		return CLEAN_BUSY;
+	}
+	if (rc < 0) {
+		kcache_lock_path(lock, sizeof(lock), root, "", e->key);
+		kt_warnc(-rc, NULL, "cannot lock '%s'", lock);
+		return CLEAN_FAILED;
+	}
+	if ((rc = kcache_remove(root, e->key, fd)) < 0) {
+		kt_warnc(-rc, NULL, "cannot remove '%s'", e->dir);
+		return CLEAN_FAILED;
+	}
+	say("removed '%s'", e->key);
+	return CLEAN_REMOVED;
+}
+
 static int cmd_clean(const struct kernel_opts *o, int argc, char **argv)
 {
 	const char *root = paths_cache_dir();
 	struct kcache_entry *v;
-	size_t n, i, valid = 0, todo = 0, removed = 0, busy = 0;
-	char who[384];
+	size_t n, i, valid = 0, todo = 0, count[3] = { 0 };
 	bool *doomed;
-	int rc, fd;
+	int rc;
 
 	if (argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[0]);
@@ -292,24 +318,16 @@ static int cmd_clean(const struct kernel_opts *o, int argc, char **argv)
 	}
 	if (todo && !o->force && !confirmed(todo))
 		todo = 0;
-	for (i = 0; i < n && todo && !kt_stopping(); i++) {
-		if (!doomed[i])
-			continue;
-		if (kcache_lock(root, "", v[i].key, KLOCK_TRY_EXCL, &fd) < 0) {
-			kcache_lock_describe(root, "", v[i].key, who, sizeof(who));
-			say("skipping '%s': in use by %s", v[i].key, who);
-			busy++;
-		} else if ((rc = kcache_remove(root, v[i].key, fd)) < 0) {
-			kt_warnc(-rc, NULL, "cannot remove '%s'", v[i].dir);
-		} else {
-			say("removed '%s'", v[i].key);
-			removed++;
-		}
-	}
-	say("removed %zu, kept %zu in use, %zu left", removed, busy, n - removed);
+	for (i = 0; i < n && todo && !kt_stopping(); i++)
+		if (doomed[i])
+			count[clean_one(root, &v[i])]++;
+	say("removed %zu, kept %zu in use, %zu left", count[CLEAN_REMOVED], count[CLEAN_BUSY],
+	    n - count[CLEAN_REMOVED]);
 	free(doomed);
 	kcache_list_free(v, n);
-	return kt_stopping() ? KT_EXIT_INTR : KT_EXIT_OK;
+	if (kt_stopping())
+		return KT_EXIT_INTR;
+	return count[CLEAN_FAILED] ? KT_EXIT_ENV : KT_EXIT_OK;
 }
 
 struct command {
