@@ -61,6 +61,7 @@ setup() {
 
 teardown() {
 	# directories outside $BATS_TEST_TMPDIR, for tests that run as nobody
+	[ -z "${mnt:-}" ] || umount "$mnt"
 	[ -z "${scratch:-}" ] || rm -rf "$scratch"
 	# whatever a test did, nothing half-written or locked may stay behind
 	if [ -d "$KTSTR_CACHE_DIR" ]; then
@@ -380,6 +381,46 @@ key_of() {
 	[[ "$stderr" == *"looks like a version"* ]]
 	run -2 --separate-stderr ktstr-kernel add "$img" --name a/b
 	[[ "$stderr" == *"'/'"* ]]
+}
+
+@test "ktstr-kernel: add refuses a directory as IMAGE with exit 2" {
+	run -2 --separate-stderr ktstr-kernel add "$BATS_TEST_TMPDIR"
+	[[ "$stderr" == *"'$BATS_TEST_TMPDIR' is a directory, not a bzImage"* ]]
+	fake_image "$BATS_TEST_TMPDIR/bz"
+	run -2 --separate-stderr ktstr-kernel add "$BATS_TEST_TMPDIR/bz/x"
+	[[ "$stderr" == *"No such file or directory"* ]]
+}
+
+@test "ktstr-kernel: add into a cache that is a file exits 3 naming the path and the reason" {
+	fake_image "$BATS_TEST_TMPDIR/bz"
+	touch "$BATS_TEST_TMPDIR/file"
+	KTSTR_CACHE_DIR=$BATS_TEST_TMPDIR/file run -3 --separate-stderr ktstr-kernel add \
+		"$BATS_TEST_TMPDIR/bz"
+	[[ "$stderr" == "ktstr-kernel: cannot lock '$BATS_TEST_TMPDIR/file/.locks/"*"': Not a directory" ]]
+}
+
+@test "ktstr-kernel: add into a cache nobody may write exits 3 with the reason" {
+	require_root
+	require_cmd setpriv
+	nobody_dir
+	export KTSTR_CACHE_DIR=$scratch/cache
+	mkdir "$KTSTR_CACHE_DIR"
+	fake_image "$scratch/bz"
+	run -3 --separate-stderr as_nobody ktstr-kernel add "$scratch/bz"
+	[[ "$stderr" == "ktstr-kernel: cannot lock '$KTSTR_CACHE_DIR/.locks/"*"': Permission denied" ]]
+}
+
+@test "ktstr-kernel: add into a full cache says 'No space left on device' and exits 3" {
+	require_root
+	nobody_dir
+	mount -t tmpfs -o size=64k tmpfs "$scratch" || skip "cannot mount a tmpfs"
+	mnt=$scratch
+	export KTSTR_CACHE_DIR=$scratch/cache
+	fake_image "$BATS_TEST_TMPDIR/bz"
+	head -c 200000 /dev/zero >>"$BATS_TEST_TMPDIR/bz"
+	run -3 --separate-stderr ktstr-kernel add "$BATS_TEST_TMPDIR/bz"
+	[ "$stderr" = "ktstr-kernel: cannot copy '$BATS_TEST_TMPDIR/bz': No space left on device" ]
+	[ -z "$(ls "$KTSTR_CACHE_DIR" | grep -v '^\.')" ]
 }
 
 @test "ktstr-kernel: SIGTERM during a build stops make and leaves nothing behind" {

@@ -81,7 +81,6 @@ static int exit_code(int rc, const struct kt_diag *d)
 	switch (rc) {
 	case -EINVAL:
 	case -ENOENT:
-	case -ENOTDIR:
 	case -EEXIST:
 		return KT_EXIT_USAGE;
 	case -EIO:
