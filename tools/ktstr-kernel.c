@@ -52,6 +52,11 @@ static const char help[] =
 	"Cache: $KTSTR_CACHE_DIR, else $XDG_CACHE_HOME/ktstr/kernels, else\n"
 	"~/.cache/ktstr/kernels.  Mirror: $KTSTR_KERNEL_MIRROR.  See ktstr-kernel(1).\n";
 
+static void print_help(void)
+{
+	printf("%s\n%s", usage, help);
+}
+
 struct kernel_opts {
 	bool json, force;
 	unsigned jobs;
@@ -402,10 +407,8 @@ static int parse_command(const struct command *cmd, struct kernel_opts *o, int a
 	while ((c = getopt_long(argc, argv, ":fhj:", longopts, &idx)) != -1) {
 		if (c == '?' || c == ':')
 			return cli_bad_option(usage, argv, c), -1;
-		if (c == 'h') {
-			printf("%s\n%s", usage, help);
-			exit(KT_EXIT_OK);
-		}
+		if (c == 'h')
+			cli_exit_help(usage, help);
 		/* short options are -f (build, add, clean) and -j (build) */
 		if (!accepts(cmd, c == 'f' ? "force" : c == 'j' ? "jobs" : longopts[idx].name))
 			return cli_usage_error(usage, "'%s' does not take %s", cmd->name,
@@ -434,14 +437,9 @@ int main(int argc, char **argv)
 	kt_set_progname(argv[0]);
 	if (argc < 2)
 		return cli_usage_error(usage, "a command is needed: list, build, clean, resolve or add");
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		printf("%s\n%s", usage, help);
-		return KT_EXIT_OK;
-	}
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		cli_print_version(stdout);
-		return KT_EXIT_OK;
-	}
+	cli_top_options(argv[1], print_help);
+	if (!strcmp(argv[1], "help"))
+		cli_exit_help(usage, help);
 	cmd = find_command(argv[1]);
 	if (!cmd)
 		return cli_unknown_command(usage, commands, NCOMMANDS, sizeof(commands[0]),
