@@ -58,6 +58,12 @@ to_full() {
 	done
 }
 
+@test "ktstr(1) gives locks' options as ktstr-locks(1) does: --watch without --json" {
+	require_cmd mandoc
+	run -0 sh -c "MANWIDTH=200 mandoc -Tutf8 '$MAN/ktstr.1' | col -b"
+	[[ "$output" == *"locks [--json] [--watch duration]"* ]]
+}
+
 @test "each tool's usage text equals its man page SYNOPSIS" {
 	local t name usage syn
 	for t in "$KTSTR_BIN"/ktstr*; do
