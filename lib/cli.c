@@ -36,6 +36,16 @@ void cli_exit_version(void)
 	exit(kt_finish_stdout(KT_EXIT_OK));
 }
 
+void cli_top_options(const char *arg, void (*print_help)(void))
+{
+	if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+		print_help();
+		exit(kt_finish_stdout(KT_EXIT_OK));
+	}
+	if (!strcmp(arg, "--version") || !strcmp(arg, "-V"))
+		cli_exit_version();
+}
+
 int cli_usage_error(const char *usage, const char *fmt, ...)
 {
 	char buf[1024];
@@ -88,6 +98,9 @@ int cli_unknown_command(const char *usage, const void *rows, size_t n, size_t ro
 	const char *names[64], *hint;
 	size_t i;
 
+	/* nothing is close to "", and "did you mean" would only puzzle */
+	if (!*name)
+		return cli_usage_error(usage, "no command given: the command name is empty");
 	for (i = 0; i < n && i < 64; i++)
 		names[i] = row_name(rows, i, row_size);
 	hint = suggest_closest(name, names, i);

@@ -55,7 +55,7 @@ int kbuild_tree_check(const char *src, struct kt_diag *d)
 	size_t i;
 
 	if (!file_is_dir(src))
-		return kt_diag_set(d, -ENOTDIR, "'%s' is not a directory", src);
+		return kt_diag_set(d, -EINVAL, "'%s' is not a directory", src);
 	for (i = 0; i < 2; i++) {
 		if (paths_fmt(path, sizeof(path), "%s/%s", src, need[i]) < 0)
 			return kt_diag_set(d, -ENAMETOOLONG, "path too long: '%s'", src);

@@ -46,7 +46,7 @@ int kbuild_arch(const char **arch, const char **image_path, const char **image_n
 /* CPUs this process may run on (sched_getaffinity): the default make -j. */
 unsigned kbuild_default_jobs(void);
 
-/* A kernel tree has a top-level Makefile and Kconfig; -ENOTDIR/-ENOENT with a diag if not. */
+/* A kernel tree has a top-level Makefile and Kconfig; -EINVAL/-ENOENT with a diag if not. */
 int kbuild_tree_check(const char *src, struct kt_diag *d);
 /* "6.12.8" from the top-level Makefile's VERSION, PATCHLEVEL, SUBLEVEL, EXTRAVERSION. */
 int kbuild_tree_version(const char *src, char *buf, size_t size);

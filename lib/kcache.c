@@ -54,12 +54,19 @@ static uint64_t dir_size(const char *dir)
 static void check_meta(struct kcache_entry *e)
 {
 	json_t *img = json_object_get(e->meta, "image"), *ts = json_object_get(e->meta, "created_s");
+	json_t *key = json_object_get(e->meta, "key");
 	struct stat st;
 
 	if (!json_is_string(img) || !json_is_integer(ts) ||
 	    !json_is_string(json_object_get(e->meta, "arch")) ||
 	    !json_is_object(json_object_get(e->meta, "source"))) {
 		snprintf(e->corrupt, sizeof(e->corrupt), "metadata.json lacks a required field");
+		return;
+	}
+	/* a copied or renamed directory: its key would be listed twice, or be wrong */
+	if (!json_is_string(key) || strcmp(json_string_value(key), e->key)) {
+		snprintf(e->corrupt, sizeof(e->corrupt), "metadata.json names key '%.64s', not '%.40s'",
+			 json_is_string(key) ? json_string_value(key) : "", e->key);
 		return;
 	}
 	if (paths_fmt(e->image, sizeof(e->image), "%s/%s", e->dir, json_string_value(img)) < 0 ||
@@ -168,7 +175,7 @@ void kcache_list_free(struct kcache_entry *v, size_t n)
 	free(v);
 }
 
-static int lock_path(char *buf, size_t size, const char *root, const char *prefix,
+int kcache_lock_path(char *buf, size_t size, const char *root, const char *prefix,
 		     const char *name)
 {
 	return paths_fmt(buf, size, "%s/.locks/%s%s.lock", root, prefix, name);
@@ -195,7 +202,7 @@ int kcache_lock(const char *root, const char *prefix, const char *name, enum klo
 		int *fd)
 {
 	char path[PATH_MAX];
-	int rc = lock_path(path, sizeof(path), root, prefix, name);
+	int rc = kcache_lock_path(path, sizeof(path), root, prefix, name);
 
 	if (rc < 0)
 		return rc;
@@ -210,7 +217,7 @@ void kcache_unlock(const char *root, const char *prefix, const char *name, int f
 	char path[PATH_MAX];
 
 	/* unlinking is safe only while no one else holds it: klock_take rechecks */
-	if (lock_path(path, sizeof(path), root, prefix, name) == 0 &&
+	if (kcache_lock_path(path, sizeof(path), root, prefix, name) == 0 &&
 	    flock(fd, LOCK_EX | LOCK_NB) == 0)
 		klock_remove(path, fd);
 	else
@@ -224,7 +231,7 @@ void kcache_lock_describe(const char *root, const char *prefix, const char *name
 	struct locktable lt;
 	struct kt_diag d;
 
-	if (lock_path(path, sizeof(path), root, prefix, name) < 0) {
+	if (kcache_lock_path(path, sizeof(path), root, prefix, name) < 0) {
 		snprintf(buf, size, "holder unknown (lock path too long)");
 		return;
 	}
@@ -289,7 +296,7 @@ int kcache_remove(const char *root, const char *key, int lock_fd)
 	int rc;
 
 	if (paths_fmt(dir, sizeof(dir), "%s/%s", root, key) < 0 ||
-	    lock_path(lock, sizeof(lock), root, "", key) < 0)
+	    kcache_lock_path(lock, sizeof(lock), root, "", key) < 0)
 		return -ENAMETOOLONG;
 	rc = kcache_rmtree(dir);
 	if (rc == 0)

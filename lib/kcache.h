@@ -11,6 +11,10 @@
  *   ... v[i].key, v[i].image, v[i].meta (jansson, NULL when corrupt) ...
  *   kcache_list_free(v, n);
  *
+ * An entry is corrupt when its metadata.json is missing, unparsable, lacks a
+ * field, or names a key other than its directory's (a copied directory), or
+ * when its image is missing.
+ *
  * Locks, in <root>/.locks/:
  *   <key>.lock         held shared by whoever uses the entry (a VM: see
  *                      kcache_hold_image), exclusively to remove or replace it
@@ -54,7 +58,13 @@ void kcache_list_free(struct kcache_entry *v, size_t n);
 /* Create the root and its parents (~/.cache/ktstr); done by kcache_lock too. */
 int kcache_mkroot(const char *root);
 
-/* Lock "<root>/.locks/<prefix><name>.lock" (prefix "" for the entry lock itself). */
+/*
+ * Lock "<root>/.locks/<prefix><name>.lock" (prefix "" for the entry lock itself):
+ * -EWOULDBLOCK when a KLOCK_TRY_* finds it held, other -errno when the cache
+ * cannot be locked at all (kcache_lock_path gives the path for the message).
+ */
+int kcache_lock_path(char *buf, size_t size, const char *root, const char *prefix,
+		     const char *name);
 int kcache_lock(const char *root, const char *prefix, const char *name, enum klock_mode mode,
 		int *fd);
 /* Release a lock taken with kcache_lock, deleting its file when we held it alone. */

@@ -17,14 +17,20 @@ int kimage_probe(const char *path, char *version, size_t size, struct kt_diag *d
 	unsigned off;
 	ssize_t n;
 	size_t i;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
 
-	if (fd < 0)
-		return kt_diag_set(d, -errno, "cannot open '%s'", path);
+	/* a path through a file names nothing, like a missing one: bad input */
+	if (fd < 0) {
+		e = errno == ENOTDIR ? ENOENT : errno;
+		return kt_diag_set(d, -e, "cannot open '%s': %s", path, strerror(e));
+	}
 	n = pread(fd, hdr, sizeof(hdr), 0);
 	if (n < 0) {
+		e = errno;
 		close(fd);
-		return kt_diag_set(d, -errno, "cannot read '%s'", path);
+		if (e == EISDIR)
+			return kt_diag_set(d, -EINVAL, "'%s' is a directory, not a bzImage", path);
+		return kt_diag_set(d, -e, "cannot read '%s': %s", path, strerror(e));
 	}
 	if (n < VERSION_PTR_OFF + 2 || memcmp(hdr + SETUP_MAGIC_OFF, "HdrS", 4)) {
 		close(fd);

@@ -6,7 +6,9 @@
  *
  *   rc = kimage_probe(path, version, sizeof(version), &diag);
  *   0: a bzImage, version holds its release ("" if it names none);
- *   -EINVAL: not a bzImage (the diag says why); other -errno: cannot read.
+ *   -EINVAL: not a bzImage, a directory included (the diag says why);
+ *   -ENOENT: no such file (also for a path through a file);
+ *   other -errno: cannot read.
  */
 #ifndef KTSTR_KIMAGE_H
 #define KTSTR_KIMAGE_H

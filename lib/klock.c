@@ -59,10 +59,17 @@ int klock_take(const char *path, enum klock_mode mode, int *fd)
 	for (;;) {
 		f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 		/* flock needs no write access: another user's lock file still serves */
-		if (f < 0 && (errno == EACCES || errno == EROFS))
+		if (f < 0 && (errno == EACCES || errno == EROFS)) {
+			rc = -errno;
 			f = open(path, O_RDONLY | O_CLOEXEC);
+			/* no such file: the reason is that we could not create it */
+			if (f < 0 && errno != ENOENT)
+				rc = -errno;
+		} else if (f < 0) {
+			rc = -errno;
+		}
 		if (f < 0)
-			return -errno;
+			return rc;
 		if (flock(f, flock_mode(mode)) < 0) {
 			rc = -errno;
 			close(f);

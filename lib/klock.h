@@ -9,6 +9,8 @@
  *   int fd;
  *   rc = klock_take(path, KLOCK_EXCL, &fd);   waits; -EINTR on a signal
  *   rc = klock_take(path, KLOCK_TRY_EXCL, &fd);   -EWOULDBLOCK if held
+ *   any other -errno: the lock cannot be taken at all (-EACCES when the
+ *   lock file does not exist and we may not create it)
  *   ... klock_remove(path, fd) to delete the lock file with the lock held,
  *   or klock_release(fd).
  *

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,27 @@ int kops_init(struct kops *k, struct kt_diag *d)
 void kops_release(struct kops *k)
 {
 	kconfig_release(&k->frag);
+}
+
+int kops_fail(struct kt_diag *d, int rc, const char *fmt, ...)
+{
+	char msg[sizeof(d->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return kt_diag_set(d, rc, "%.400s: %s", msg, strerror(rc < 0 ? -rc : rc));
+}
+
+int kops_lock_fail(const struct kops *k, struct kt_diag *d, int rc, const char *prefix,
+		   const char *name)
+{
+	char path[PATH_MAX];
+
+	if (kcache_lock_path(path, sizeof(path), k->root, prefix, name) < 0)
+		return kt_diag_set(d, -ENAMETOOLONG, "lock path too long in '%s'", k->root);
+	return kops_fail(d, rc, "cannot lock '%s'", path);
 }
 
 const char *kops_kconfig_status(const struct kops *k, const struct kcache_entry *e)
@@ -149,14 +171,14 @@ int kops_collect(struct kops *k, struct kstore *s, const char *src, bool move, j
 	if (rc < 0)
 		return rc == -EINVAL ? -EIO : rc;
 	if ((rc = kstore_put(s, path, k->image_name, move)) < 0)
-		return kt_diag_set(d, rc, "cannot store '%s'", path);
+		return kops_fail(d, rc, "cannot store '%s'", path);
 	paths_fmt(path, sizeof(path), "%s/.config", src);
 	if ((rc = kstore_put(s, path, "config", false)) < 0)
-		return kt_diag_set(d, rc, "cannot store '%s'", path);
+		return kops_fail(d, rc, "cannot store '%s'", path);
 	paths_fmt(path, sizeof(path), "%s/vmlinux", src);
 	vml = file_exists(path);
 	if (vml && (rc = kstore_put(s, path, "vmlinux", move)) < 0)
-		return kt_diag_set(d, rc, "cannot store '%s'", path);
+		return kops_fail(d, rc, "cannot store '%s'", path);
 	json_object_set_new(meta, "has_vmlinux", json_boolean(vml));
 	json_object_set_new(meta, "image", json_string(k->image_name));
 	json_object_set_new(meta, "arch", json_string(k->arch));
@@ -175,12 +197,12 @@ int kops_publish(struct kops *k, struct kstore *s, json_t *meta, char *img, size
 	rc = kops_lock_waiting(k, "", s->key, what, &fd);
 	if (rc < 0) {
 		kstore_abort(s);
-		return kt_diag_set(d, rc, "cannot lock cache entry '%s'", s->key);
+		return kops_lock_fail(k, d, rc, "", s->key);
 	}
 	rc = kstore_commit(s, meta);
 	kcache_unlock(k->root, "", s->key, fd);
 	if (rc < 0)
-		return kt_diag_set(d, rc, "cannot store cache entry '%s' in '%s'", s->key, k->root);
+		return kops_fail(d, rc, "cannot store cache entry '%s' in '%s'", s->key, k->root);
 	if (paths_fmt(img, size, "%s/%s/%s", k->root, s->key, k->image_name) < 0)
 		return kt_diag_set(d, -ENAMETOOLONG, "path too long");
 	NOTE(k, "cached kernel '%s'", s->key);
@@ -198,7 +220,7 @@ int kops_build_in(struct kops *k, struct kstore *s, const char *src, json_t *met
 
 	b.log_fd = kstore_open(s, "build.log");
 	if (b.log_fd < 0)
-		return kt_diag_set(d, b.log_fd, "cannot create the build log in '%s'", s->tmp);
+		return kops_fail(d, b.log_fd, "cannot create the build log in '%s'", s->tmp);
 	rc = configure(k, &b, meta, d);
 	if (rc == 0) {
 		NOTE(k, "building '%s' with make -j%u (log: %s/build.log)", src, k->jobs, s->tmp);

@@ -12,9 +12,12 @@
  *   kops_release(&k);
  *
  * Each returns 0 with the entry's image path in img, or -errno with a diag:
- * -EINVAL/-ENOENT for an id or argument that names nothing usable, -EIO for
- * a failed build or a missing required config option, -EBADMSG for a
- * corrupt download, -EINTR for a stop signal, others for the environment.
+ * -EINVAL/-ENOENT for an id or argument that names nothing usable (an image
+ * that is a directory or no bzImage included), -EEXIST for an entry that add
+ * would replace without force, -EIO for a failed build or a missing required
+ * config option, -EBADMSG for a corrupt download, -EINTR for a stop signal,
+ * others for the environment (a cache that is no directory included): their
+ * diag names the path and strerror.
  *
  * Cache keys (kc: kconfig_hash of the fragment):
  *   <version>-tarball-<arch>-kc<kc>          a kernel.org release

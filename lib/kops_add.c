@@ -30,7 +30,7 @@ static int add_key(const struct kops_add *a, char *key, size_t size, struct kt_d
 	}
 	rc = digest_sha256_file(a->image, sha);
 	if (rc < 0)
-		return kt_diag_set(d, rc, "cannot read '%s'", a->image);
+		return kops_fail(d, rc, "cannot read '%s'", a->image);
 	return paths_fmt(key, size, "image-%.12s", sha);
 }
 
@@ -43,11 +43,11 @@ static int stage_added(struct kops *k, struct kstore *s, const struct kops_add *
 	int rc;
 
 	if ((rc = kstore_put(s, a->image, k->image_name, false)) < 0)
-		return kt_diag_set(d, rc, "cannot copy '%s'", a->image);
+		return kops_fail(d, rc, "cannot copy '%s'", a->image);
 	if (a->vmlinux && (rc = kstore_put(s, a->vmlinux, "vmlinux", false)) < 0)
-		return kt_diag_set(d, rc, "cannot copy '%s'", a->vmlinux);
+		return kops_fail(d, rc, "cannot copy '%s'", a->vmlinux);
 	if (a->config && (rc = kstore_put(s, a->config, "config", false)) < 0)
-		return kt_diag_set(d, rc, "cannot copy '%s'", a->config);
+		return kops_fail(d, rc, "cannot copy '%s'", a->config);
 	if (a->config && file_read_alloc(a->config, 16u << 20, &config, NULL) == 0) {
 		/* not built with the fragment, but say what it lacks */
 		if (kconfig_check(&k->frag, config, &idx, &n) == 0) {
@@ -90,14 +90,14 @@ int kops_add(struct kops *k, const struct kops_add *a, char *img, size_t size,
 	}
 	rc = kcache_lock(k->root, "build-", key, KLOCK_EXCL, &fd);
 	if (rc < 0)
-		return kt_diag_set(d, rc, "cannot lock '%s'", key);
+		return kops_lock_fail(k, d, rc, "build-", key);
 	if (!realpath(a->image, real))
 		snprintf(real, sizeof(real), "%s", a->image);
 	meta = json_pack("{s:s?, s:{s:s, s:s}}", "version", version[0] ? version : NULL,
 			 "source", "kind", "added", "path", real);
 	rc = kstore_begin(&s, k->root, key);
 	if (rc < 0)
-		rc = kt_diag_set(d, rc, "cannot create a staging directory in '%s'", k->root);
+		rc = kops_fail(d, rc, "cannot create a staging directory in '%s'", k->root);
 	else if ((rc = stage_added(k, &s, a, meta, d)) == 0)
 		rc = kops_publish(k, &s, meta, img, size, d);
 	else

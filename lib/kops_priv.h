@@ -19,6 +19,16 @@
 			(k)->note(__VA_ARGS__); \
 	} while (0)
 
+/*
+ * A failure of the cache or the file system: the diag gets the message with
+ * strerror(-rc) appended (the message names the path), and rc is returned.
+ */
+int kops_fail(struct kt_diag *d, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "cannot lock '<root>/.locks/<prefix><name>.lock': <strerror>" */
+int kops_lock_fail(const struct kops *k, struct kt_diag *d, int rc, const char *prefix,
+		   const char *name);
+
 /* A usable entry under key: its image path goes to img. */
 bool kops_cached(const struct kops *k, const char *key, char *img, size_t size);
 /* The newest cached release under version v built with the current fragment. */

@@ -27,7 +27,7 @@ static int fetch_and_build(struct kops *k, struct kstore *s, const struct kfetch
 		return rc;
 	NOTE(k, "unpacking %s", rel->file);
 	if (mkdir(srcdir, 0755) < 0)
-		return kt_diag_set(d, -errno, "cannot create '%s'", srcdir);
+		return kops_fail(d, -errno, "cannot create '%s'", srcdir);
 	rc = kfetch_extract(tarball, srcdir, d);
 	unlink(tarball);
 	if (rc == 0)
@@ -53,7 +53,7 @@ static int build_release(struct kops *k, const struct kfetch_release *rel, char 
 	snprintf(what, sizeof(what), "another build of '%s'", key);
 	rc = kops_lock_waiting(k, "build-", key, what, &fd);
 	if (rc < 0)
-		return kt_diag_set(d, rc, "cannot lock '%s'", key);
+		return kops_lock_fail(k, d, rc, "build-", key);
 	/* checked under the lock: a build we waited for has just stored it */
 	if (!k->force && kops_cached(k, key, img, size)) {
 		NOTE(k, "cached kernel '%s' (use --force to rebuild)", key);
@@ -65,7 +65,7 @@ static int build_release(struct kops *k, const struct kfetch_release *rel, char 
 			 "tarball", "url", url, "sha256", rel->sha256);
 	rc = kstore_begin(&s, k->root, key);
 	if (rc < 0) {
-		rc = kt_diag_set(d, rc, "cannot create a staging directory in '%s'", k->root);
+		rc = kops_fail(d, rc, "cannot create a staging directory in '%s'", k->root);
 	} else if ((rc = fetch_and_build(k, &s, rel, meta, d)) == 0) {
 		rc = kops_publish(k, &s, meta, img, size, d);
 	} else {

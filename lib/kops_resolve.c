@@ -18,7 +18,7 @@ static int resolve_dir(struct kops *k, const char *id, char *img, size_t size,
 	char real[PATH_MAX], root[PATH_MAX], *slash;
 
 	if (!realpath(id, real))
-		return kt_diag_set(d, -errno, "cannot resolve '%s'", id);
+		return kops_fail(d, -errno, "cannot resolve '%s'", id);
 	slash = strrchr(real, '/');
 	/* a cache entry's own directory */
 	if (realpath(k->root, root) && slash && (size_t)(slash - real) == strlen(root) &&
@@ -64,7 +64,7 @@ int kops_resolve(struct kops *k, const char *id, char *img, size_t size, struct 
 		if ((rc = kimage_probe(id, NULL, 0, d)) < 0)
 			return rc;
 		if (!realpath(id, img)) /* img is at least PATH_MAX: see kops.h */
-			return kt_diag_set(d, -errno, "cannot resolve '%s'", id);
+			return kops_fail(d, -errno, "cannot resolve '%s'", id);
 		return 0;
 	}
 	if (stat(id, &st) == 0 && S_ISDIR(st.st_mode))

@@ -64,7 +64,7 @@ static int build_source_locked(struct kops *k, const char *src, char *img, size_
 	rc = kstore_begin(&s, k->root, key);
 	if (rc < 0) {
 		json_decref(meta);
-		return kt_diag_set(d, rc, "cannot create a staging directory in '%s'", k->root);
+		return kops_fail(d, rc, "cannot create a staging directory in '%s'", k->root);
 	}
 	rc = kops_build_in(k, &s, src, meta, d);
 	if (rc == 0 && !k->force && !clean && same_image(k, key, src, img, size)) {
@@ -98,8 +98,10 @@ int kops_build_source(struct kops *k, const char *dir, char *img, size_t size,
 	char src[PATH_MAX], ph[DIGEST_HEX_LEN], what[PATH_MAX + 32];
 	int rc, fd;
 
+	/* a path through a file names nothing, like a missing one: bad input */
 	if (!realpath(dir, src))
-		return kt_diag_set(d, -errno, "cannot find source tree '%s'", dir);
+		return kops_fail(d, errno == ENOTDIR ? -ENOENT : -errno,
+				 "cannot find source tree '%s'", dir);
 	rc = kbuild_tree_check(src, d);
 	if (rc < 0)
 		return rc;
@@ -108,7 +110,7 @@ int kops_build_source(struct kops *k, const char *dir, char *img, size_t size,
 	snprintf(what, sizeof(what), "another build in '%s'", src);
 	rc = kops_lock_waiting(k, "source-", ph, what, &fd);
 	if (rc < 0)
-		return kt_diag_set(d, rc, "cannot lock source tree '%s'", src);
+		return kops_lock_fail(k, d, rc, "source-", ph);
 	rc = build_source_locked(k, src, img, size, d);
 	kcache_unlock(k->root, "source-", ph, fd);
 	return rc;

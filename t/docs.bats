@@ -32,6 +32,38 @@ MAN=$BATS_TEST_DIRNAME/../man
 	done
 }
 
+to_full() {
+	"$@" >/dev/full
+}
+
+@test "every --help and --version, top-level and per subcommand, exits 3 on a full stdout" {
+	[ -w /dev/full ] || skip "needs /dev/full"
+	local t a cmd
+	for t in "$KTSTR_BIN"/ktstr*; do
+		for a in --help -h --version -V; do
+			run -3 --separate-stderr to_full "$t" "$a" ||
+				{ echo "$t $a: status $status"; return 1; }
+			[[ "$stderr" == *"cannot write standard output"* ]] || { echo "$t $a"; return 1; }
+		done
+	done
+	for cmd in "ktstr-kernel list" "ktstr-kernel build" "ktstr-kernel clean" \
+		"ktstr-kernel resolve" "ktstr-kernel add" "ktstr-kernel help" "ktstr-cgroup run" \
+		"ktstr-cgroup list" "ktstr-cgroup cleanup" "ktstr-hst capture" "ktstr-hst compare" \
+		"ktstr help" "ktstr help help" "ktstr help run" "ktstr run" "ktstr completions"; do
+		for a in --help -h; do
+			# shellcheck disable=SC2086 # the command is words
+			run -3 --separate-stderr to_full $cmd "$a" ||
+				{ echo "$cmd $a: status $status"; return 1; }
+		done
+	done
+}
+
+@test "ktstr(1) gives locks' options as ktstr-locks(1) does: --watch without --json" {
+	require_cmd mandoc
+	run -0 sh -c "MANWIDTH=200 mandoc -Tutf8 '$MAN/ktstr.1' | col -b"
+	[[ "$output" == *"locks [--json] [--watch duration]"* ]]
+}
+
 @test "each tool's usage text equals its man page SYNOPSIS" {
 	local t name usage syn
 	for t in "$KTSTR_BIN"/ktstr*; do

@@ -60,6 +60,9 @@ setup() {
 }
 
 teardown() {
+	# directories outside $BATS_TEST_TMPDIR, for tests that run as nobody
+	[ -z "${mnt:-}" ] || umount "$mnt"
+	[ -z "${scratch:-}" ] || rm -rf "$scratch"
 	# whatever a test did, nothing half-written or locked may stay behind
 	if [ -d "$KTSTR_CACHE_DIR" ]; then
 		[ -z "$(find "$KTSTR_CACHE_DIR" -maxdepth 1 -name '.tmp-*')" ] ||
@@ -71,6 +74,22 @@ git_tree() {
 	git -C "$SRC" init -q
 	git -C "$SRC" add -A
 	git -C "$SRC" -c user.name=t -c user.email=t@t commit -qm fake
+}
+
+# A minimal bzImage: zeros with the "HdrS" boot header magic.
+fake_image() {
+	head -c 1024 /dev/zero >"$1"
+	printf 'HdrS' | dd of="$1" bs=1 seek=514 conv=notrunc 2>/dev/null
+}
+
+# A directory that user nobody can reach (the test's own may be private).
+nobody_dir() {
+	scratch=$(mktemp -d /tmp/ktstr-kernel-nobody.XXXXXX)
+	chmod 755 "$scratch"
+}
+
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$(command -v "$1")" "${@:2}"
 }
 
 key_of() {
@@ -214,6 +233,19 @@ key_of() {
 	[[ "$output" == *"stale"* && "$output" == *"corrupt: metadata.json: missing"* ]]
 }
 
+@test "ktstr-kernel: a copied entry, whose metadata names another key, is corrupt" {
+	fake_image "$BATS_TEST_TMPDIR/bz"
+	run -0 --separate-stderr ktstr-kernel add "$BATS_TEST_TMPDIR/bz" --name mykern
+	cp -r "$KTSTR_CACHE_DIR/mykern" "$KTSTR_CACHE_DIR/copy"
+	run -0 --separate-stderr ktstr-kernel list --json
+	jq -e '[.entries[].key] == ["mykern", "copy"]
+		and (.entries[1].corrupt | test("names key .mykern., not .copy."))' <<<"$output"
+	run -0 --separate-stderr ktstr-kernel list
+	[[ "$output" == *"copy "*"corrupt: metadata.json names key 'mykern'"* ]]
+	run -2 --separate-stderr ktstr-kernel resolve copy
+	[[ "$stderr" == *"corrupt"* ]]
+}
+
 @test "ktstr-kernel: an empty or missing cache lists nothing" {
 	run -0 --separate-stderr ktstr-kernel list --json
 	jq -e '.entries == []' <<<"$output"
@@ -245,13 +277,26 @@ key_of() {
 	sleep 0.5
 	run -0 --separate-stderr ktstr-kernel clean --force
 	pkill -P "$holder" sleep
-	kill "$holder"
+	kill "$holder" 2>/dev/null || true # flock may be gone with its child already
 	wait "$holder" || true
 	[ -f "$KTSTR_CACHE_DIR/$key/bzImage" ]
 	[[ "$stderr" == *"skipping '$key': in use by pid $holder 'flock -s "*"' (shared)"* ]]
 	# once released, it goes
 	run -0 --separate-stderr ktstr-kernel clean --force
 	[ ! -e "$KTSTR_CACHE_DIR/$key" ]
+}
+
+@test "ktstr-kernel: clean that cannot lock an entry says why and exits 3, not 'in use'" {
+	require_root
+	require_cmd setpriv
+	nobody_dir
+	export KTSTR_CACHE_DIR=$scratch/cache
+	fake_image "$scratch/bz"
+	run -0 --separate-stderr ktstr-kernel add "$scratch/bz" --name k1
+	run -3 --separate-stderr as_nobody ktstr-kernel clean --force
+	[[ "$stderr" == *"cannot lock '$KTSTR_CACHE_DIR/.locks/k1.lock': Permission denied"* ]]
+	[[ "$stderr" != *"skipping"* ]]
+	[ -f "$KTSTR_CACHE_DIR/k1/bzImage" ]
 }
 
 @test "ktstr-kernel: clean without --force refuses when it cannot ask" {
@@ -336,6 +381,46 @@ key_of() {
 	[[ "$stderr" == *"looks like a version"* ]]
 	run -2 --separate-stderr ktstr-kernel add "$img" --name a/b
 	[[ "$stderr" == *"'/'"* ]]
+}
+
+@test "ktstr-kernel: add refuses a directory as IMAGE with exit 2" {
+	run -2 --separate-stderr ktstr-kernel add "$BATS_TEST_TMPDIR"
+	[[ "$stderr" == *"'$BATS_TEST_TMPDIR' is a directory, not a bzImage"* ]]
+	fake_image "$BATS_TEST_TMPDIR/bz"
+	run -2 --separate-stderr ktstr-kernel add "$BATS_TEST_TMPDIR/bz/x"
+	[[ "$stderr" == *"No such file or directory"* ]]
+}
+
+@test "ktstr-kernel: add into a cache that is a file exits 3 naming the path and the reason" {
+	fake_image "$BATS_TEST_TMPDIR/bz"
+	touch "$BATS_TEST_TMPDIR/file"
+	KTSTR_CACHE_DIR=$BATS_TEST_TMPDIR/file run -3 --separate-stderr ktstr-kernel add \
+		"$BATS_TEST_TMPDIR/bz"
+	[[ "$stderr" == "ktstr-kernel: cannot lock '$BATS_TEST_TMPDIR/file/.locks/"*"': Not a directory" ]]
+}
+
+@test "ktstr-kernel: add into a cache nobody may write exits 3 with the reason" {
+	require_root
+	require_cmd setpriv
+	nobody_dir
+	export KTSTR_CACHE_DIR=$scratch/cache
+	mkdir "$KTSTR_CACHE_DIR"
+	fake_image "$scratch/bz"
+	run -3 --separate-stderr as_nobody ktstr-kernel add "$scratch/bz"
+	[[ "$stderr" == "ktstr-kernel: cannot lock '$KTSTR_CACHE_DIR/.locks/"*"': Permission denied" ]]
+}
+
+@test "ktstr-kernel: add into a full cache says 'No space left on device' and exits 3" {
+	require_root
+	nobody_dir
+	mount -t tmpfs -o size=64k tmpfs "$scratch" || skip "cannot mount a tmpfs"
+	mnt=$scratch
+	export KTSTR_CACHE_DIR=$scratch/cache
+	fake_image "$BATS_TEST_TMPDIR/bz"
+	head -c 200000 /dev/zero >>"$BATS_TEST_TMPDIR/bz"
+	run -3 --separate-stderr ktstr-kernel add "$BATS_TEST_TMPDIR/bz"
+	[ "$stderr" = "ktstr-kernel: cannot copy '$BATS_TEST_TMPDIR/bz': No space left on device" ]
+	[ -z "$(ls "$KTSTR_CACHE_DIR" | grep -v '^\.')" ]
 }
 
 @test "ktstr-kernel: SIGTERM during a build stops make and leaves nothing behind" {

@@ -42,6 +42,16 @@ fake_tool() { # dir name script-body
 	[[ "$stderr" != *"did you mean"* ]]
 }
 
+@test "ktstr: an empty command is no command, not a near miss" {
+	run -2 --separate-stderr ktstr ""
+	assert_error_from ktstr
+	[[ "$stderr" == "ktstr: no command given"* && "$stderr" != *"did you mean"* ]]
+	run -2 --separate-stderr ktstr help ""
+	[[ "$stderr" == "ktstr: no command given"* ]]
+	run -2 --separate-stderr ktstr-kernel ""
+	[[ "$stderr" == "ktstr-kernel: no command given"* ]]
+}
+
 @test "ktstr: subcommand names match exactly, never by prefix" {
 	run -2 --separate-stderr ktstr to
 	[[ "$stderr" == *"unknown command 'to'"* ]]
@@ -322,4 +332,12 @@ fake_tool() { # dir name script-body
 	run -0 ktstr help completions
 	[[ "$output" == *"bash|zsh|fish|elvish|powershell"* ]]
 	run -2 ktstr help nosuch
+}
+
+@test "ktstr help --help and ktstr help help show help's own help" {
+	run -0 --separate-stderr ktstr help --help
+	[[ "$output" == "usage: ktstr help [command]"* ]] && [ -z "$stderr" ]
+	run -0 --separate-stderr ktstr help help
+	[[ "$output" == "usage: ktstr help [command]"* ]] && [ -z "$stderr" ]
+	run -0 --separate-stderr ktstr help -h
 }

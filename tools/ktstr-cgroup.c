@@ -583,6 +583,11 @@ static int show_backend(void)
 	return KT_EXIT_OK;
 }
 
+static void print_help_top(void)
+{
+	printf("%s\n%s", usage_top, help_top);
+}
+
 int main(int argc, char **argv)
 {
 	const struct cmd *cmd;
@@ -590,14 +595,7 @@ int main(int argc, char **argv)
 	kt_set_progname(argv[0]);
 	if (argc < 2)
 		return cli_usage_error(usage_top, "no command given");
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		printf("%s\n%s", usage_top, help_top);
-		return kt_finish_stdout(KT_EXIT_OK);
-	}
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		cli_print_version(stdout);
-		return kt_finish_stdout(KT_EXIT_OK);
-	}
+	cli_top_options(argv[1], print_help_top);
 	if (!strcmp(argv[1], "--backend") || !strcmp(argv[1], "-b"))
 		return kt_finish_stdout(argc == 2 ? show_backend()
 						  : cli_usage_error(usage_top, "--backend takes no "

@@ -429,14 +429,7 @@ int main(int argc, char **argv)
 	kt_set_progname(argv[0]);
 	if (argc < 2)
 		return cli_usage_error(usage_top(), "no command given: capture or compare");
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		print_help();
-		return kt_finish_stdout(KT_EXIT_OK);
-	}
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		cli_print_version(stdout);
-		return kt_finish_stdout(KT_EXIT_OK);
-	}
+	cli_top_options(argv[1], print_help);
 	if (argv[1][0] == '-')
 		return cli_usage_error(usage_top(), "unknown option '%s'", argv[1]);
 	for (i = 0; i < NSUB; i++)

@@ -52,6 +52,11 @@ static const char help[] =
 	"Cache: $KTSTR_CACHE_DIR, else $XDG_CACHE_HOME/ktstr/kernels, else\n"
 	"~/.cache/ktstr/kernels.  Mirror: $KTSTR_KERNEL_MIRROR.  See ktstr-kernel(1).\n";
 
+static void print_help(void)
+{
+	printf("%s\n%s", usage, help);
+}
+
 struct kernel_opts {
 	bool json, force;
 	unsigned jobs;
@@ -81,7 +86,6 @@ static int exit_code(int rc, const struct kt_diag *d)
 	switch (rc) {
 	case -EINVAL:
 	case -ENOENT:
-	case -ENOTDIR:
 	case -EEXIST:
 		return KT_EXIT_USAGE;
 	case -EIO:
@@ -263,14 +267,40 @@ static bool confirmed(size_t n)
 	return fgets(answer, sizeof(answer), stdin) && (answer[0] == 'y' || answer[0] == 'Y');
 }
 
+enum clean_result { CLEAN_REMOVED, CLEAN_BUSY, CLEAN_FAILED };
+
+/* Only a lock someone holds means "in use"; any other failure is the environment's. */
+static enum clean_result clean_one(const char *root, const struct kcache_entry *e)
+{
+	char who[384], lock[PATH_MAX];
+	int rc, fd;
+
+	rc = kcache_lock(root, "", e->key, KLOCK_TRY_EXCL, &fd);
+	if (rc == -EWOULDBLOCK) {
+		kcache_lock_describe(root, "", e->key, who, sizeof(who));
+		say("skipping '%s': in use by %s", e->key, who);
+		return CLEAN_BUSY;
+	}
+	if (rc < 0) {
+		kcache_lock_path(lock, sizeof(lock), root, "", e->key);
+		kt_warnc(-rc, NULL, "cannot lock '%s'", lock);
+		return CLEAN_FAILED;
+	}
+	if ((rc = kcache_remove(root, e->key, fd)) < 0) {
+		kt_warnc(-rc, NULL, "cannot remove '%s'", e->dir);
+		return CLEAN_FAILED;
+	}
+	say("removed '%s'", e->key);
+	return CLEAN_REMOVED;
+}
+
 static int cmd_clean(const struct kernel_opts *o, int argc, char **argv)
 {
 	const char *root = paths_cache_dir();
 	struct kcache_entry *v;
-	size_t n, i, valid = 0, todo = 0, removed = 0, busy = 0;
-	char who[384];
+	size_t n, i, valid = 0, todo = 0, count[3] = { 0 };
 	bool *doomed;
-	int rc, fd;
+	int rc;
 
 	if (argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[0]);
@@ -292,24 +322,16 @@ static int cmd_clean(const struct kernel_opts *o, int argc, char **argv)
 	}
 	if (todo && !o->force && !confirmed(todo))
 		todo = 0;
-	for (i = 0; i < n && todo && !kt_stopping(); i++) {
-		if (!doomed[i])
-			continue;
-		if (kcache_lock(root, "", v[i].key, KLOCK_TRY_EXCL, &fd) < 0) {
-			kcache_lock_describe(root, "", v[i].key, who, sizeof(who));
-			say("skipping '%s': in use by %s", v[i].key, who);
-			busy++;
-		} else if ((rc = kcache_remove(root, v[i].key, fd)) < 0) {
-			kt_warnc(-rc, NULL, "cannot remove '%s'", v[i].dir);
-		} else {
-			say("removed '%s'", v[i].key);
-			removed++;
-		}
-	}
-	say("removed %zu, kept %zu in use, %zu left", removed, busy, n - removed);
+	for (i = 0; i < n && todo && !kt_stopping(); i++)
+		if (doomed[i])
+			count[clean_one(root, &v[i])]++;
+	say("removed %zu, kept %zu in use, %zu left", count[CLEAN_REMOVED], count[CLEAN_BUSY],
+	    n - count[CLEAN_REMOVED]);
 	free(doomed);
 	kcache_list_free(v, n);
-	return kt_stopping() ? KT_EXIT_INTR : KT_EXIT_OK;
+	if (kt_stopping())
+		return KT_EXIT_INTR;
+	return count[CLEAN_FAILED] ? KT_EXIT_ENV : KT_EXIT_OK;
 }
 
 struct command {
@@ -385,10 +407,8 @@ static int parse_command(const struct command *cmd, struct kernel_opts *o, int a
 	while ((c = getopt_long(argc, argv, ":fhj:", longopts, &idx)) != -1) {
 		if (c == '?' || c == ':')
 			return cli_bad_option(usage, argv, c), -1;
-		if (c == 'h') {
-			printf("%s\n%s", usage, help);
-			exit(KT_EXIT_OK);
-		}
+		if (c == 'h')
+			cli_exit_help(usage, help);
 		/* short options are -f (build, add, clean) and -j (build) */
 		if (!accepts(cmd, c == 'f' ? "force" : c == 'j' ? "jobs" : longopts[idx].name))
 			return cli_usage_error(usage, "'%s' does not take %s", cmd->name,
@@ -417,14 +437,9 @@ int main(int argc, char **argv)
 	kt_set_progname(argv[0]);
 	if (argc < 2)
 		return cli_usage_error(usage, "a command is needed: list, build, clean, resolve or add");
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		printf("%s\n%s", usage, help);
-		return KT_EXIT_OK;
-	}
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		cli_print_version(stdout);
-		return KT_EXIT_OK;
-	}
+	cli_top_options(argv[1], print_help);
+	if (!strcmp(argv[1], "help"))
+		cli_exit_help(usage, help);
 	cmd = find_command(argv[1]);
 	if (!cmd)
 		return cli_unknown_command(usage, commands, NCOMMANDS, sizeof(commands[0]),

@@ -346,7 +346,7 @@ static int run_command(const struct command *c, int argc, char **argv)
 
 	if (help && c->routes) {
 		print_routes_help(c);
-		return KT_EXIT_OK;
+		return kt_finish_stdout(KT_EXIT_OK);
 	}
 	if ((rc = split_args(c, argc, argv, &sa)))
 		return rc;
@@ -461,9 +461,15 @@ static int cmd_completions(int argc, char **argv)
 
 static int cmd_help(int argc, char **argv)
 {
+	static const char help_usage[] = "usage: ktstr help [command]\n";
 	const struct command *c;
 	char *help_argv[] = { NULL, "--help", NULL };
 
+	/* "ktstr help help" comes here too, as "help --help" */
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("%s\nShow the list of commands, or the help of one command.\n", help_usage);
+		return KT_EXIT_OK;
+	}
 	if (argc < 2) {
 		print_help();
 		return KT_EXIT_OK;
@@ -486,14 +492,7 @@ int main(int argc, char **argv)
 	kt_set_progname(argv[0]);
 	if (argc < 2)
 		return cli_usage_error(usage, "no command given; 'ktstr --help' lists them");
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		print_help();
-		return kt_finish_stdout(KT_EXIT_OK);
-	}
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		cli_print_version(stdout);
-		return kt_finish_stdout(KT_EXIT_OK);
-	}
+	cli_top_options(argv[1], print_help);
 	if (argv[1][0] == '-')
 		return cli_usage_error(usage, "unknown option '%s'", argv[1]);
 	c = find_command(argv[1]);
