@@ -142,7 +142,9 @@ int pl_eval(struct planner *pl, const json_t *e, int64_t *v)
 
 static int pl_name(struct planner *pl, const json_t *o, const char *key, char **out)
 {
-	return expr_template(json_string_value(json_object_get(o, key)), &pl->env, out, pl->d);
+	int rc = expr_template(json_string_value(json_object_get(o, key)), &pl->env, out, pl->d);
+
+	return rc == -ERANGE ? -EINVAL : rc; /* as in pl_eval */
 }
 
 static int push_i(struct planner *pl, int64_t i)

@@ -249,6 +249,35 @@ scenario_end  cgroup_steady/llc" ]
 	[[ "$stderr" == *"bad/default: cgroup 'nope' does not exist"* ]]
 }
 
+# A one-step ops scenario holding for EXPR, in $BATS_TEST_TMPDIR/hold.json.
+hold_file() {
+	jq -cn --arg h "$1" '{name: "h", category: "c", description: "d", steps: [{hold: $h}]}' \
+		>"$BATS_TEST_TMPDIR/hold.json"
+}
+
+@test "ktstr-cgroup: INT64_MIN / -1, INT64_MIN % -1 and -INT64_MIN in a scenario are overflow errors" {
+	local e
+	for e in '(-9223372036854775807-1)/-1' '(-9223372036854775807-1)%-1' '-(-9223372036854775807-1)'; do
+		hold_file "$e"
+		run -1 --separate-stderr dry 1,1,2,1 --scenario-file "$BATS_TEST_TMPDIR/hold.json" --scenario h/default
+		[[ "$(jq -r 'select(.type == "scenario_end") | .error' <<<"$output")" == "overflow at offset "*" in '$e'" ]]
+		[[ "$stderr" == "ktstr-cgroup: h/default: overflow at offset "* ]]
+	done
+}
+
+@test "ktstr-cgroup: an expression nested deeper than 64 exits 2 naming the file, scenario and field" {
+	local deep
+	deep=$(printf '(%.0s' {1..30000})1$(printf ')%.0s' {1..30000})
+	hold_file "$deep"
+	run -2 --separate-stderr ktstr-cgroup list --scenario-file "$BATS_TEST_TMPDIR/hold.json"
+	[[ "$stderr" == "ktstr-cgroup: $BATS_TEST_TMPDIR/hold.json: scenario 'h': steps[0].hold: nested more than 64 deep at offset 64 in '((("* ]]
+	hold_file "$(printf -- '-%.0s' {1..30000})1"
+	run -2 --separate-stderr ktstr-cgroup list --scenario-file "$BATS_TEST_TMPDIR/hold.json"
+	[[ "$stderr" == *"steps[0].hold: nested more than 64 deep"* ]]
+	hold_file "$(printf '(%.0s' {1..63})1$(printf ')%.0s' {1..63})"
+	run -0 ktstr-cgroup list --scenario-file "$BATS_TEST_TMPDIR/hold.json" --filter h
+}
+
 @test "ktstr-cgroup: run passes every input record through, the topo record first" {
 	run -0 bash -c '{ echo "{\"type\":\"note\",\"x\":1}"; ktstr-topo --topology 1,1,2,1; echo "{\"type\":\"late\"}"; } | ktstr-cgroup run --dry-run --scenario stall_detect/default --duration 1s'
 	[ "$(jq -r '.type' <<<"$output" | head -3 | tr '\n' ' ')" = "note topo scenario_begin " ]
