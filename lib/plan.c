@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "cpuspec.h"
 #include "expr.h"
 #include "ktime.h"
@@ -216,6 +217,9 @@ static int create_cgroup(struct planner *pl, const char *name, const struct cpul
 	struct plan_ev *e;
 	char parent[512];
 
+	if (!cgroup_name_valid(name))
+		return kt_diag_set(pl->d, EINVAL, "'%s' cannot be a cgroup name (ktstr-scenario(5))",
+				   name);
 	if (pl_cgroup(pl, name))
 		return kt_diag_set(pl->d, EEXIST, "cgroup '%s' is created twice", name);
 	if (slash) {

@@ -161,7 +161,7 @@ static void test_mistakes(void)
 	CHECK(build(s, &p, &d) == 0);
 	plan_release(&p);
 	s = add("{\"name\":\"grp\",\"category\":\"t\",\"description\":\"d\",\"kind\":\"steady\","
-		"\"cgroups\":1,\"works\":[{\"type\":\"PipeIo\",\"count\":3}]}");
+		"\"cgroups\":1,\"works\":[{\"type\":\"PipeIo\",\"count\":\"W - 1\"}]}");
 	CHECK(build(s, &p, &d) == -EINVAL && strstr(d.msg, "multiples of 2"));
 	plan_release(&p);
 }
