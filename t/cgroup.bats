@@ -328,6 +328,25 @@ work_file() {
 	[[ "$stderr" == "ktstr-cgroup: --workers: "*"4096"* ]]
 }
 
+@test "ktstr-cgroup: SIGTERM and SIGINT stop a long planning promptly with exit 130" {
+	local f=$BATS_TEST_TMPDIR/slow.json sig pid rc
+	jq -cn '{name: "slow", category: "c", description: "d",
+		steps: [{loop: {times: 1000000}, steps: [{loop: {times: 1000000}, steps: [{hold: 0}]}]}]}' >"$f"
+	ktstr-topo --topology 1,1,2,1 >"$BATS_TEST_TMPDIR/topo"
+	for sig in TERM INT; do
+		ktstr-cgroup run --dry-run --scenario-file "$f" --scenario slow/default \
+			<"$BATS_TEST_TMPDIR/topo" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+		pid=$!
+		sleep 0.3
+		kill -"$sig" "$pid"
+		rc=0
+		timeout 2 tail --pid="$pid" -f /dev/null || { kill -KILL "$pid"; false; }
+		wait "$pid" || rc=$?
+		[ "$rc" -eq 130 ]
+		grep -q 'interrupted by a signal' "$BATS_TEST_TMPDIR/err"
+	done
+}
+
 @test "ktstr-cgroup: run passes every input record through, the topo record first" {
 	run -0 bash -c '{ echo "{\"type\":\"note\",\"x\":1}"; ktstr-topo --topology 1,1,2,1; echo "{\"type\":\"late\"}"; } | ktstr-cgroup run --dry-run --scenario stall_detect/default --duration 1s'
 	[ "$(jq -r '.type' <<<"$output" | head -3 | tr '\n' ' ')" = "note topo scenario_begin " ]
