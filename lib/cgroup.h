@@ -101,6 +101,12 @@ uint64_t cgroup_tree_waited_ns(const struct cgroup_tree *t);
  */
 int cgroup_create(struct cgroup_tree *t, const char *name, const struct cpulist *cpus,
 		  const struct cpulist *mems, bool rt, struct kt_diag *d);
+/*
+ * Can cgroup_create make this name?  Parts separated by '/' of 1 to 64
+ * letters, digits, '_', '-' and '.', none starting with '.' or named like
+ * the kernel's files ("cgroup.procs", "cpuset.cpus", "tasks", ...).
+ */
+bool cgroup_name_valid(const char *name);
 int cgroup_set_cpus(struct cgroup_tree *t, const char *name, const struct cpulist *cpus,
 		    const struct cpulist *mems, struct kt_diag *d);
 int cgroup_move_all(struct cgroup_tree *t, const char *from, const char *to, size_t *moved,

@@ -138,11 +138,33 @@ static bool has_token(const char *s, const char *tok)
 
 /* ---- names ---------------------------------------------------------- */
 
+/*
+ * The kernel's own files in a cgroup directory are "<controller>.<file>"
+ * (and "tasks", "notify_on_release" on v1): a cgroup by such a name could
+ * not be made, or would be taken for the file.
+ */
+static bool kernel_file_name(const char *s, size_t n)
+{
+	static const char *const prefixes[] = { "cgroup", "cpuset", "cpu", "cpuacct", "io",
+						"blkio", "memory", "pids", "rdma", "hugetlb",
+						"misc", "freezer", "devices", "net_cls",
+						"net_prio", "perf_event", NULL };
+	const char *dot = memchr(s, '.', n);
+	size_t i;
+
+	if ((n == 5 && !strncmp(s, "tasks", 5)) || (n == 17 && !strncmp(s, "notify_on_release", 17)))
+		return true;
+	for (i = 0; dot && prefixes[i]; i++)
+		if (strlen(prefixes[i]) == (size_t)(dot - s) && !strncmp(s, prefixes[i], dot - s))
+			return true;
+	return false;
+}
+
 static bool valid_component(const char *s, size_t n)
 {
 	size_t i;
 
-	if (!n || n > 64 || s[0] == '.' || !strncmp(s, "cgroup.", 7))
+	if (!n || n > 64 || s[0] == '.' || kernel_file_name(s, n))
 		return false;
 	for (i = 0; i < n; i++)
 		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-' && s[i] != '.')
@@ -150,7 +172,7 @@ static bool valid_component(const char *s, size_t n)
 	return true;
 }
 
-static bool valid_name(const char *name)
+bool cgroup_name_valid(const char *name)
 {
 	const char *p = name, *slash;
 
@@ -549,7 +571,7 @@ struct cgroup_tree *cgroup_tree_new(const struct cgroup_backend *b, const char *
 		kt_diag_set(d, ENOENT, "no cgroup backend");
 		goto fail;
 	}
-	if (!valid_name(parent)) {
+	if (!cgroup_name_valid(parent)) {
 		kt_diag_set(d, EINVAL, "bad cgroup name '%s'", parent);
 		goto fail;
 	}
@@ -666,7 +688,7 @@ int cgroup_create(struct cgroup_tree *t, const char *name, const struct cpulist 
 	size_t pi;
 	int rc;
 
-	if (!valid_name(name))
+	if (!cgroup_name_valid(name))
 		return kt_diag_set(d, EINVAL, "bad cgroup name '%s'", name);
 	if (find(t, name))
 		return kt_diag_set(d, EEXIST, "cgroup '%s' exists already", name);

@@ -19,10 +19,12 @@ struct ex {
 	const char *src, *p;
 	const struct expr_env *env;
 	struct kt_diag *d;
-	int err; /* first error, 0 if none */
+	int err;   /* first error, 0 if none */
+	int depth; /* nesting of parse_unary: the stack is the limit */
 };
 
 static int64_t parse_or(struct ex *x);
+static int64_t parse_unary(struct ex *x);
 
 static int64_t fail(struct ex *x, int err, const char *what)
 {
@@ -150,14 +152,16 @@ static int64_t parse_name(struct ex *x)
 	return v;
 }
 
-static int64_t parse_unary(struct ex *x)
+static int64_t parse_primary(struct ex *x)
 {
 	int64_t v;
 
-	if (x->err)
-		return 0;
-	if (eat(x, "-"))
-		return -parse_unary(x);
+	if (eat(x, "-")) {
+		v = parse_unary(x);
+		if (v == INT64_MIN && !x->err && !x->env->check)
+			return fail(x, ERANGE, "overflow");
+		return -v;
+	}
 	if (eat(x, "!"))
 		return !parse_unary(x);
 	if (eat(x, "(")) {
@@ -172,6 +176,21 @@ static int64_t parse_unary(struct ex *x)
 	if (isalpha((unsigned char)*x->p) || *x->p == '_')
 		return parse_name(x);
 	return fail(x, EINVAL, *x->p ? "unexpected character" : "unexpected end");
+}
+
+/* Every nesting ('(', '-', '!', a call) passes here, so this bounds the recursion. */
+static int64_t parse_unary(struct ex *x)
+{
+	int64_t v;
+
+	if (x->err)
+		return 0;
+	if (x->depth == EXPR_MAX_DEPTH)
+		return fail(x, E2BIG, "nested more than " EXPR_MAX_DEPTH_STR " deep");
+	x->depth++;
+	v = parse_primary(x);
+	x->depth--;
+	return v;
 }
 
 static int64_t parse_term(struct ex *x)
@@ -193,6 +212,9 @@ static int64_t parse_term(struct ex *x)
 			continue;
 		if (op != '*' && r == 0)
 			return fail(x, EDOM, "division by zero");
+		/* the one quotient that does not fit; the CPU traps on both */
+		if (op != '*' && v == INT64_MIN && r == -1)
+			return fail(x, ERANGE, "overflow");
 		if (op == '*' && __builtin_mul_overflow(v, r, &v))
 			return fail(x, ERANGE, "overflow");
 		if (op == '/')

@@ -16,6 +16,9 @@
  *   sum    := term (('+'|'-') term)*   term := unary (('*'|'/'|'%') unary)*
  *   unary  := ('-'|'!') unary | NUMBER | NAME | NAME '(' expr (',' expr)* ')' | '(' expr ')'
  * Built-in functions: min(a, b, ...), max(a, b, ...), if(cond, then, else).
+ * A result that does not fit in 64 bits (INT64_MAX + 1, INT64_MIN / -1,
+ * -INT64_MIN) is an "overflow" error, -ERANGE; nesting deeper than
+ * EXPR_MAX_DEPTH is -E2BIG.
  * Names and other functions are resolved by the environment's callbacks,
  * which return 0, or -ENOENT for a name they do not know.
  *
@@ -33,6 +36,9 @@
 #include "err.h"
 
 #define EXPR_MAX_ARGS 8
+/* Parentheses, unary operators and calls nest at most this deep. */
+#define EXPR_MAX_DEPTH 64
+#define EXPR_MAX_DEPTH_STR "64"
 
 struct expr_env {
 	int (*lookup)(void *ctx, const char *name, int64_t *val);

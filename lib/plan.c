@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "cpuspec.h"
 #include "expr.h"
 #include "ktime.h"
 #include "plan_int.h"
-
-#define MAX_LOOP_ITERS 1000000
+#include "sig.h"
 
 const char *plan_kind_name(enum plan_kind k)
 {
@@ -142,7 +142,30 @@ int pl_eval(struct planner *pl, const json_t *e, int64_t *v)
 
 static int pl_name(struct planner *pl, const json_t *o, const char *key, char **out)
 {
-	return expr_template(json_string_value(json_object_get(o, key)), &pl->env, out, pl->d);
+	int rc = expr_template(json_string_value(json_object_get(o, key)), &pl->env, out, pl->d);
+
+	return rc == -ERANGE ? -EINVAL : rc; /* as in pl_eval */
+}
+
+/* Once per step visited and per repetition: the limits of plan.h, and the stop flag. */
+static int pl_tick(struct planner *pl)
+{
+	if (++pl->work > PLAN_MAX_WORK)
+		return kt_diag_set(pl->d, E2BIG, "more than %d steps and repetitions to plan",
+				   PLAN_MAX_WORK);
+	if (pl->p->n > PLAN_MAX_EVENTS)
+		return kt_diag_set(pl->d, E2BIG, "more than %d events", PLAN_MAX_EVENTS);
+	if (!(pl->work % 1024) && kt_stopping())
+		return kt_diag_set(pl->d, EINTR, "interrupted by a signal");
+	return 0;
+}
+
+static int check_rounds(struct planner *pl, const char *what, int64_t n)
+{
+	if (n > PLAN_MAX_ROUNDS)
+		return kt_diag_set(pl->d, E2BIG, "%s of %lld rounds; at most %d", what,
+				   (long long)n, PLAN_MAX_ROUNDS);
+	return 0;
 }
 
 static int push_i(struct planner *pl, int64_t i)
@@ -214,6 +237,11 @@ static int create_cgroup(struct planner *pl, const char *name, const struct cpul
 	struct plan_ev *e;
 	char parent[512];
 
+	if (!cgroup_name_valid(name))
+		return kt_diag_set(pl->d, EINVAL, "'%s' cannot be a cgroup name (ktstr-scenario(5))",
+				   name);
+	if (pl->ncg == PLAN_MAX_CGROUPS)
+		return kt_diag_set(pl->d, E2BIG, "more than %d cgroups at once", PLAN_MAX_CGROUPS);
 	if (pl_cgroup(pl, name))
 		return kt_diag_set(pl->d, EEXIST, "cgroup '%s' is created twice", name);
 	if (slash) {
@@ -568,10 +596,10 @@ static int do_item(struct planner *pl, const json_t *item, unsigned owner,
 	int64_t n = 1, k, ok;
 	int rc = 0;
 
-	if (rep && (rc = pl_eval(pl, rep, &n)) < 0)
+	if (rep && ((rc = pl_eval(pl, rep, &n)) < 0 || (rc = check_rounds(pl, "a repeat", n)) < 0))
 		return rc;
 	for (k = 0; k < n && !rc; k++) {
-		if (rep && (rc = push_i(pl, k)) < 0)
+		if ((rc = pl_tick(pl)) < 0 || (rep && (rc = push_i(pl, k)) < 0))
 			return rc;
 		ok = 1;
 		if (when)
@@ -601,6 +629,8 @@ static int do_loop(struct planner *pl, const json_t *st)
 	if (v < 0)
 		return kt_diag_set(pl->d, EINVAL, "a loop of %lld", (long long)v);
 	if (json_object_get(lp, "times")) {
+		if ((rc = check_rounds(pl, "a loop", v)) < 0)
+			return rc;
 		for (k = 0; k < v && !rc; k++) {
 			if ((rc = push_i(pl, k)) < 0)
 				return rc;
@@ -613,8 +643,8 @@ static int do_loop(struct planner *pl, const json_t *st)
 	if (pl->now + (uint64_t)v * KTIME_NS_PER_MS < pl->limit)
 		pl->limit = pl->now + (uint64_t)v * KTIME_NS_PER_MS;
 	for (k = 0; pl->now < pl->limit && !rc; k++) {
-		if (k == MAX_LOOP_ITERS)
-			return kt_diag_set(pl->d, E2BIG, "a loop ran %d times", MAX_LOOP_ITERS);
+		if (k == PLAN_MAX_ROUNDS)
+			return kt_diag_set(pl->d, E2BIG, "a loop ran %d times", PLAN_MAX_ROUNDS);
 		before = pl->now;
 		if ((rc = push_i(pl, k)) < 0)
 			return rc;
@@ -637,6 +667,8 @@ static int do_step(struct planner *pl, const json_t *st)
 
 	if (pl->now >= pl->limit)
 		return 0;
+	if ((rc = pl_tick(pl)) < 0)
+		return rc;
 	if (when && (rc = pl_eval(pl, when, &ok)) < 0)
 		return rc;
 	if (!ok)

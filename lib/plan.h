@@ -23,6 +23,13 @@
  * hold; at the step's end its own cgroups are stopped and removed.  At the
  * end every remaining worker is stopped and every cgroup removed, newest
  * first.
+ *
+ * Limits, so that a scenario file cannot keep the planner busy for hours
+ * (each is an error for that scenario, -E2BIG): a "repeat" or a loop of
+ * more than PLAN_MAX_ROUNDS rounds, more than PLAN_MAX_CGROUPS cgroups at
+ * once, more than PLAN_MAX_EVENTS events, more than PLAN_MAX_WORK steps
+ * and repetitions in all.  A stop signal (lib/sig) ends planning with
+ * -EINTR.
  */
 #ifndef KTSTR_PLAN_H
 #define KTSTR_PLAN_H
@@ -37,6 +44,11 @@
 #include "err.h"
 #include "scenario.h"
 #include "topo.h"
+
+#define PLAN_MAX_ROUNDS 1000000
+#define PLAN_MAX_CGROUPS 10000
+#define PLAN_MAX_EVENTS 2000000
+#define PLAN_MAX_WORK 10000000
 
 struct plan_opts {
 	uint64_t duration_ms;	/* D */

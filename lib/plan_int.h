@@ -49,6 +49,7 @@ struct planner {
 	uint64_t now;	/* ns from the scenario start */
 	uint64_t limit; /* end of the innermost "for" loop */
 	unsigned serial; /* steps taken so far; names a step's own things */
+	uint64_t work;	 /* steps visited and items repeated: PLAN_MAX_WORK */
 	struct pl_cgroup *cg; /* owned, in creation order */
 	size_t ncg, capcg;
 	struct pl_group *g; /* owned */

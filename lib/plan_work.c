@@ -11,9 +11,8 @@
 #include <string.h>
 
 #include "plan_int.h"
+#include "workpool.h"
 #include "worktype.h"
-
-#define MAX_WORKERS 100000
 
 static int add_group(struct planner *pl, int64_t id, const char *cgroup, unsigned owner,
 		     bool rt)
@@ -85,9 +84,9 @@ static int count_of(struct planner *pl, const char *cgroup, const json_t *work, 
 	*count = pl->o->workers;
 	if (c && (rc = pl_eval(pl, c, count)) < 0)
 		return rc;
-	if (*count > MAX_WORKERS)
-		return kt_diag_set(pl->d, E2BIG, "%lld workers in one group; at most %d",
-				   (long long)*count, MAX_WORKERS);
+	if (*count > WORKPOOL_MAX_WORKERS)
+		return kt_diag_set(pl->d, E2BIG, "%lld workers in one group; at most %u",
+				   (long long)*count, WORKPOOL_MAX_WORKERS);
 	if (*count >= 1)
 		return 0;
 	if (json_is_integer(c))

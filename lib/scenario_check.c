@@ -10,11 +10,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "expr.h"
 #include "parse.h"
 #include "profile.h"
 #include "scenario.h"
 #include "suggest.h"
+#include "workpool.h"
+#include "workspec.h"
 #include "worktype.h"
 
 #define MAX_LETS 32
@@ -198,6 +201,10 @@ static int v_expr_pair(struct vctx *v, const json_t *a, size_t want)
 	return 0;
 }
 
+#define NAME_RULE                                                                          \
+	"'%s' cannot be a cgroup name: each part must be 1 to 64 characters, not start with " \
+	"'.' and not be named like the kernel's files (cgroup.*, cpuset.*, tasks, ...)"
+
 /* A cgroup name, possibly with "{expr}" parts: "cg_{h + i}", "cg_0/sub_a". */
 static int v_name(struct vctx *v, const json_t *o, const char *key)
 {
@@ -231,6 +238,9 @@ static int v_name(struct vctx *v, const json_t *o, const char *key)
 			rc = bad(v, "'%c' cannot appear in a cgroup name ('%s')", *p, s);
 		}
 	}
+	/* with "{expr}" parts the planner checks the name it makes */
+	if (!rc && !strchr(s, '{') && !cgroup_name_valid(s))
+		rc = bad(v, NAME_RULE, s);
 out:
 	pop(v, old);
 	return rc;
@@ -518,6 +528,39 @@ static int bad_type(struct vctx *v, const char *type)
 		   type ? type : "(missing)", worktype_names());
 }
 
+/*
+ * What ktstr-work will make of the work and its count (lib/workspec), so a
+ * value it refuses is a mistake in the file, not a failed run.
+ */
+static int v_work_ranges(struct vctx *v, const json_t *w, const char *type, json_t *params)
+{
+	const json_t *count = json_object_get(w, "count");
+	struct workspec ws;
+	struct kt_diag d;
+	json_t *spec;
+	size_t old;
+	int rc;
+
+	spec = json_pack("{s:s, s:O}", "type", type, "params", params);
+	if (!spec)
+		return bad(v, "out of memory");
+	if (json_object_get(w, "phases"))
+		json_object_set(spec, "phases", json_object_get(w, "phases"));
+	old = push(v, strcmp(type, "Sequence") ? "params" : "phases");
+	rc = workspec_from_json(&ws, spec, &d) < 0 ? bad(v, "%s", d.msg) : 0;
+	pop(v, old);
+	json_decref(spec);
+	if (rc < 0 || !json_is_integer(count))
+		return rc; /* an expression's count is checked when it is planned */
+	old = push(v, "count");
+	if (json_integer_value(count) < 1 || json_integer_value(count) > WORKPOOL_MAX_WORKERS)
+		rc = bad(v, "must be from 1 to %u workers", WORKPOOL_MAX_WORKERS);
+	else if (workspec_check_count(&ws, (unsigned)json_integer_value(count), &d) < 0)
+		rc = bad(v, "%s", d.msg);
+	pop(v, old);
+	return rc;
+}
+
 static int v_work(struct vctx *v, const json_t *w)
 {
 	static const char *const keys[] = { "type",	 "params",   "count", "policy",
@@ -545,8 +588,6 @@ static int v_work(struct vctx *v, const json_t *w)
 	old = push(v, "params");
 	if (worktype_params(wt, json_object_get(w, "params"), &params, &d) < 0)
 		rc = bad(v, "%s", d.msg);
-	else
-		json_decref(params);
 	pop(v, old);
 	if (rc < 0 || v_field_expr(v, w, "count", false) < 0)
 		return -EINVAL;
@@ -556,6 +597,9 @@ static int v_work(struct vctx *v, const json_t *w)
 	else if (json_object_get(w, "phases"))
 		rc = bad(v, "only a Sequence has phases");
 	pop(v, old);
+	if (!rc)
+		rc = v_work_ranges(v, w, type, params);
+	json_decref(params);
 	if (rc < 0)
 		return rc;
 	if (json_object_get(w, "policy")) {

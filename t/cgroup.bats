@@ -249,6 +249,104 @@ scenario_end  cgroup_steady/llc" ]
 	[[ "$stderr" == *"bad/default: cgroup 'nope' does not exist"* ]]
 }
 
+# A one-step ops scenario holding for EXPR, in $BATS_TEST_TMPDIR/hold.json.
+hold_file() {
+	jq -cn --arg h "$1" '{name: "h", category: "c", description: "d", steps: [{hold: $h}]}' \
+		>"$BATS_TEST_TMPDIR/hold.json"
+}
+
+@test "ktstr-cgroup: INT64_MIN / -1, INT64_MIN % -1 and -INT64_MIN in a scenario are overflow errors" {
+	local e
+	for e in '(-9223372036854775807-1)/-1' '(-9223372036854775807-1)%-1' '-(-9223372036854775807-1)'; do
+		hold_file "$e"
+		run -1 --separate-stderr dry 1,1,2,1 --scenario-file "$BATS_TEST_TMPDIR/hold.json" --scenario h/default
+		[[ "$(jq -r 'select(.type == "scenario_end") | .error' <<<"$output")" == "overflow at offset "*" in '$e'" ]]
+		[[ "$stderr" == "ktstr-cgroup: h/default: overflow at offset "* ]]
+	done
+}
+
+@test "ktstr-cgroup: an expression nested deeper than 64 exits 2 naming the file, scenario and field" {
+	local deep
+	deep=$(printf '(%.0s' {1..30000})1$(printf ')%.0s' {1..30000})
+	hold_file "$deep"
+	run -2 --separate-stderr ktstr-cgroup list --scenario-file "$BATS_TEST_TMPDIR/hold.json"
+	[[ "$stderr" == "ktstr-cgroup: $BATS_TEST_TMPDIR/hold.json: scenario 'h': steps[0].hold: nested more than 64 deep at offset 64 in '((("* ]]
+	hold_file "$(printf -- '-%.0s' {1..30000})1"
+	run -2 --separate-stderr ktstr-cgroup list --scenario-file "$BATS_TEST_TMPDIR/hold.json"
+	[[ "$stderr" == *"steps[0].hold: nested more than 64 deep"* ]]
+	hold_file "$(printf '(%.0s' {1..63})1$(printf ')%.0s' {1..63})"
+	run -0 ktstr-cgroup list --scenario-file "$BATS_TEST_TMPDIR/hold.json" --filter h
+}
+
+# A scenario whose backdrop has one cgroup NAME with WORK, in $BATS_TEST_TMPDIR/w.json.
+work_file() {
+	jq -cn --arg n "$1" --argjson w "$2" \
+		'{name: "w", category: "c", description: "d", backdrop: {cgroups: [{name: $n, works: [$w]}]}, steps: [{hold: 1}]}' \
+		>"$BATS_TEST_TMPDIR/w.json"
+}
+
+@test "ktstr-cgroup: what ktstr-work would refuse is a file error naming the field, exit 2" {
+	local f=$BATS_TEST_TMPDIR/w.json
+	work_file cg_0 '{"type": "Bursty", "params": {"burst_ms": 99999999}}'
+	run -2 --separate-stderr ktstr-cgroup list --scenario-file "$f"
+	[[ "$stderr" == "ktstr-cgroup: $f: scenario 'w': backdrop.cgroups[0].works[0].params: parameter burst_ms=99999999 is out of range 0..3600000"* ]]
+	run -2 --separate-stderr ktstr-cgroup run --dry-run --scenario-file "$f" </dev/null
+	[[ "$stderr" == *"works[0].params: parameter burst_ms=99999999"* ]]
+	work_file cg_0 '{"type": "Bursty", "count": -3}'
+	run -2 --separate-stderr ktstr-cgroup list --scenario-file "$f"
+	[[ "$stderr" == *"scenario 'w': backdrop.cgroups[0].works[0].count: must be from 1 to 4096 workers"* ]]
+	work_file cg_0 '{"type": "Bursty", "count": 5000}'
+	run -2 --separate-stderr ktstr-cgroup list --scenario-file "$f"
+	[[ "$stderr" == *"works[0].count: must be from 1 to 4096 workers"* ]]
+	work_file cg_0 '{"type": "PipeIo", "count": 3}'
+	run -2 --separate-stderr ktstr-cgroup list --scenario-file "$f"
+	[[ "$stderr" == *"works[0].count: PipeIo runs in groups of 2"* ]]
+	work_file cg_0 '{"type": "Sequence", "phases": [{"kind": "spin", "ns": 99999999999999}]}'
+	run -2 --separate-stderr ktstr-cgroup list --scenario-file "$f"
+	[[ "$stderr" == *"works[0].phases: phase 0: ns 99999999999999 is out of range"* ]]
+	work_file cg_0 '{"type": "Bursty", "count": "W * 2000"}'
+	run -1 --separate-stderr dry 1,1,2,1 --scenario-file "$f" --scenario w/default
+	[[ "$stderr" == *"w/default: 8000 workers in one group; at most 4096"* ]]
+}
+
+@test "ktstr-cgroup: cgroup names the kernel cannot make are refused at load, or at planning with {expr}" {
+	local f=$BATS_TEST_TMPDIR/w.json n
+	for n in . cgroup.procs cpuset.cpus cg_0/tasks; do
+		work_file "$n" '"CpuSpin"'
+		run -2 --separate-stderr ktstr-cgroup list --scenario-file "$f"
+		[[ "$stderr" == "ktstr-cgroup: $f: scenario 'w': backdrop.cgroups[0].name: '$n' cannot be a cgroup name"* ]]
+	done
+	work_file 'cpuset.{1}' '"CpuSpin"'
+	run -1 --separate-stderr dry 1,1,2,1 --scenario-file "$f" --scenario w/default
+	[ "$(jq -r 'select(.type == "scenario_end") | .error' <<<"$output")" = "'cpuset.1' cannot be a cgroup name (ktstr-scenario(5))" ]
+	work_file cg.1 '"CpuSpin"'
+	run -0 dry 1,1,2,1 --scenario-file "$f" --scenario w/default
+}
+
+@test "ktstr-cgroup: --workers above what ktstr-work takes in one group exits 2" {
+	run -2 --separate-stderr ktstr-cgroup run --dry-run --workers 4097 </dev/null
+	[[ "$stderr" == "ktstr-cgroup: --workers: "*"4096"* ]]
+}
+
+@test "ktstr-cgroup: SIGTERM and SIGINT stop a long planning promptly with exit 130" {
+	local f=$BATS_TEST_TMPDIR/slow.json sig pid rc
+	jq -cn '{name: "slow", category: "c", description: "d",
+		steps: [{loop: {times: 1000000}, steps: [{loop: {times: 1000000}, steps: [{hold: 0}]}]}]}' >"$f"
+	ktstr-topo --topology 1,1,2,1 >"$BATS_TEST_TMPDIR/topo"
+	for sig in TERM INT; do
+		ktstr-cgroup run --dry-run --scenario-file "$f" --scenario slow/default \
+			<"$BATS_TEST_TMPDIR/topo" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+		pid=$!
+		sleep 0.3
+		kill -"$sig" "$pid"
+		rc=0
+		timeout 2 tail --pid="$pid" -f /dev/null || { kill -KILL "$pid"; false; }
+		wait "$pid" || rc=$?
+		[ "$rc" -eq 130 ]
+		grep -q 'interrupted by a signal' "$BATS_TEST_TMPDIR/err"
+	done
+}
+
 @test "ktstr-cgroup: run passes every input record through, the topo record first" {
 	run -0 bash -c '{ echo "{\"type\":\"note\",\"x\":1}"; ktstr-topo --topology 1,1,2,1; echo "{\"type\":\"late\"}"; } | ktstr-cgroup run --dry-run --scenario stall_detect/default --duration 1s'
 	[ "$(jq -r '.type' <<<"$output" | head -3 | tr '\n' ' ')" = "note topo scenario_begin " ]

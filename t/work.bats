@@ -106,6 +106,8 @@ stat_values() {
 	[[ "$stderr" == *"spin_iters"* ]] && [[ "$stderr" == *"burst_ms, sleep_ms"* ]]
 	run -2 --separate-stderr ktstr-work -t Bursty -n 1 -d 1s --param sleep_ms=x
 	[[ "$stderr" == *"sleep_ms"* ]]
+	run -2 --separate-stderr ktstr-work -t Bursty -n 1 -d 1s -P burst_ms=1 -P sleep_ms=1 -P burst_ms=2
+	[[ "$stderr" == "ktstr-work: --param: 'burst_ms' given twice"* ]]
 	run -2 --separate-stderr ktstr-work -t CpuSpin -n 1 -d 1s --policy fifo
 	[[ "$stderr" == *"fifo:1"* ]]
 	run -2 --separate-stderr ktstr-work -t CpuSpin -n 1 -d 1s --affinity somewhere

@@ -29,6 +29,7 @@
 #include "scenario.h"
 #include "sig.h"
 #include "suggest.h"
+#include "workpool.h"
 #include "worktype.h"
 
 #define MAX_FILES 64
@@ -144,7 +145,7 @@ static int run_option(struct run_args *a, int c, char **argv)
 	case 'w':
 		if (cli_once(usage_run, &a->seen_workers, "--workers"))
 			return -1;
-		if (parse_uint(optarg, 1, 100000, &a->o.workers, &d) < 0)
+		if (parse_uint(optarg, 1, WORKPOOL_MAX_WORKERS, &a->o.workers, &d) < 0)
 			return cli_usage_error(usage_run, "--workers: %s", d.msg);
 		return 0;
 	case 'F':

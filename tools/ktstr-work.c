@@ -46,7 +46,7 @@ static const char help[] =
 	"  -a, --affinity A      none, llc, cpu, random, or a CPU list such as 0-3\n"
 	"  -p, --policy P        normal, batch, idle, fifo:PRIO or rr:PRIO\n"
 	"  -N, --nice N          nice value, -20..19\n"
-	"  -P, --param K=V       a work type parameter (repeatable)\n"
+	"  -P, --param K=V       a work type parameter (repeatable, each K once)\n"
 	"  -s, --sequence PHASES a Sequence: spin:5ms,sleep:1ms,yield:2ms,io:1ms\n"
 	"  -h, --help            this help\n"
 	"  -V, --version         version and library versions\n";
@@ -179,6 +179,19 @@ static bool standalone(const struct work_opts *o)
 	return o->type || o->sequence;
 }
 
+/* The same key twice would let the last one win unseen, so it is refused. */
+static int check_param_once(const struct work_opts *o, unsigned i)
+{
+	size_t n = strcspn(o->param[i], "=");
+	unsigned k;
+
+	for (k = 0; k < i; k++)
+		if (strcspn(o->param[k], "=") == n && !strncmp(o->param[k], o->param[i], n))
+			return cli_usage_error(usage, "--param: '%.*s' given twice", (int)n,
+					       o->param[i]);
+	return 0;
+}
+
 static int check_spec(struct work_opts *o)
 {
 	struct kt_diag d;
@@ -192,9 +205,12 @@ static int check_spec(struct work_opts *o)
 			: workspec_from_name(&o->spec, o->type, &d) < 0)
 		return cli_usage_error(usage, "%s: %s", o->sequence ? "--sequence" : "--work-type",
 				       d.msg);
-	for (i = 0; i < o->nparam; i++)
+	for (i = 0; i < o->nparam; i++) {
+		if (check_param_once(o, i))
+			return KT_EXIT_USAGE;
 		if (workspec_set_param(&o->spec, o->param[i], &d) < 0)
 			return cli_usage_error(usage, "--param: %s", d.msg);
+	}
 	if (workspec_check_count(&o->spec, o->workers, &d) < 0)
 		return cli_usage_error(usage, "--workers: %s", d.msg);
 	return 0;

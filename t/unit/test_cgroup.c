@@ -288,6 +288,24 @@ static void test_v2_nocpuset_tree(void)
 }
 
 /* A cgroup whose task exits on its own is removed as soon as it empties. */
+static void test_name_valid(void)
+{
+	CHECK(cgroup_name_valid("cg_0"));
+	CHECK(cgroup_name_valid("cg_1/sub_a"));
+	CHECK(cgroup_name_valid("cg.1"));
+	CHECK(cgroup_name_valid("my.cpu"));
+	CHECK(cgroup_name_valid("cpuset_0"));
+	CHECK(!cgroup_name_valid("."));
+	CHECK(!cgroup_name_valid(".hidden"));
+	CHECK(!cgroup_name_valid("cgroup.procs"));
+	CHECK(!cgroup_name_valid("cpuset.cpus"));
+	CHECK(!cgroup_name_valid("cg_0/cpu.max"));
+	CHECK(!cgroup_name_valid("cg_0/tasks"));
+	CHECK(!cgroup_name_valid("notify_on_release"));
+	CHECK(!cgroup_name_valid("cg_0//x"));
+	CHECK(!cgroup_name_valid("a b"));
+}
+
 static void test_wait_empty_is_prompt(void)
 {
 	char dir[PATH_MAX];
@@ -325,6 +343,7 @@ int main(void)
 	RUN(test_v1_tree);
 	RUN(test_v2_nocpuset_tree);
 	RUN(test_wait_empty_is_prompt);
+	RUN(test_name_valid);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
 	rc = system(cmd);
 	(void)rc;

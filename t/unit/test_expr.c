@@ -99,6 +99,61 @@ static void test_errors(void)
 	CHECK(expr_eval("min(1)", &env, &v, &d) == -EINVAL);
 }
 
+/* The quotients and negations that do not fit trap on x86; they must be errors. */
+static void test_overflow(void)
+{
+	struct kt_diag d;
+	int64_t v;
+
+	CHECK(expr_eval("(-9223372036854775807 - 1) / -1", &env, &v, &d) == -ERANGE);
+	CHECK(strstr(d.msg, "overflow") != NULL);
+	CHECK(expr_eval("(-9223372036854775807 - 1) % -1", &env, &v, &d) == -ERANGE);
+	CHECK(expr_eval("-(-9223372036854775807 - 1)", &env, &v, &d) == -ERANGE);
+	CHECK(expr_eval("9223372036854775807 * 2", &env, &v, &d) == -ERANGE);
+	CHECK(ev("(-9223372036854775807 - 1) / 1") == INT64_MIN);
+	CHECK(ev("-(-9223372036854775807)") == INT64_MAX);
+	CHECK(ev("(-9223372036854775807 - 1) / -2") == 4611686018427387904);
+}
+
+static char *nested(const char *open, int depth, const char *close)
+{
+	size_t no = strlen(open), nc = strlen(close);
+	char *s = malloc((no + nc) * (size_t)depth + 2), *p = s;
+	int i;
+
+	for (i = 0; i < depth; i++, p += no)
+		memcpy(p, open, no);
+	*p++ = '1';
+	for (i = 0; i < depth; i++, p += nc)
+		memcpy(p, close, nc);
+	*p = '\0';
+	return s;
+}
+
+static void test_depth(void)
+{
+	struct expr_env chk = env;
+	struct kt_diag d;
+	int64_t v;
+	char *s;
+
+	chk.check = true;
+	s = nested("(", 63, ")");
+	CHECK(expr_eval(s, &env, &v, &d) == 0 && v == 1);
+	free(s);
+	s = nested("(", 30000, ")");
+	CHECK(expr_eval(s, &env, &v, &d) == -E2BIG);
+	CHECK(strstr(d.msg, "nested more than 64 deep") != NULL);
+	CHECK(expr_eval(s, &chk, &v, &d) == -E2BIG);
+	free(s);
+	s = nested("-", 30000, "");
+	CHECK(expr_eval(s, &env, &v, &d) == -E2BIG);
+	free(s);
+	s = nested("max(0, ", 30000, ")");
+	CHECK(expr_eval(s, &chk, &v, &d) == -E2BIG);
+	free(s);
+}
+
 static void test_check_mode(void)
 {
 	struct expr_env chk = env;
@@ -139,6 +194,8 @@ int main(void)
 	RUN(test_names_and_functions);
 	RUN(test_comparisons);
 	RUN(test_errors);
+	RUN(test_overflow);
+	RUN(test_depth);
 	RUN(test_check_mode);
 	RUN(test_template);
 	return unit_done();

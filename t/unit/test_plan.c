@@ -161,8 +161,35 @@ static void test_mistakes(void)
 	CHECK(build(s, &p, &d) == 0);
 	plan_release(&p);
 	s = add("{\"name\":\"grp\",\"category\":\"t\",\"description\":\"d\",\"kind\":\"steady\","
-		"\"cgroups\":1,\"works\":[{\"type\":\"PipeIo\",\"count\":3}]}");
+		"\"cgroups\":1,\"works\":[{\"type\":\"PipeIo\",\"count\":\"W - 1\"}]}");
 	CHECK(build(s, &p, &d) == -EINVAL && strstr(d.msg, "multiples of 2"));
+	plan_release(&p);
+}
+
+/* Scenarios that would keep the planner busy for minutes end with an error at once. */
+static void test_limits(void)
+{
+	const struct scenario *s;
+	struct plan p;
+	struct kt_diag d;
+
+	use_topo("1,1,2,1");
+	s = add("{\"name\":\"manycg\",\"category\":\"t\",\"description\":\"d\",\"steps\":[{\"ops\":"
+		"[{\"op\":\"add_cgroup\",\"name\":\"a{i}\",\"repeat\":1000000}]}]}");
+	CHECK(build(s, &p, &d) == -E2BIG && strstr(d.msg, "more than 10000 cgroups at once"));
+	plan_release(&p);
+	s = add("{\"name\":\"bigrep\",\"category\":\"t\",\"description\":\"d\",\"steps\":[{\"ops\":"
+		"[{\"op\":\"add_cgroup\",\"name\":\"a{i}\",\"repeat\":\"1000001\"}]}]}");
+	CHECK(build(s, &p, &d) == -E2BIG && strstr(d.msg, "a repeat of 1000001 rounds"));
+	plan_release(&p);
+	s = add("{\"name\":\"bigloop\",\"category\":\"t\",\"description\":\"d\",\"steps\":"
+		"[{\"loop\":{\"times\":100000000},\"steps\":[{\"hold\":0}]}]}");
+	CHECK(build(s, &p, &d) == -E2BIG && strstr(d.msg, "a loop of 100000000 rounds"));
+	plan_release(&p);
+	s = add("{\"name\":\"bignest\",\"category\":\"t\",\"description\":\"d\",\"steps\":"
+		"[{\"loop\":{\"times\":1000000},\"steps\":[{\"loop\":{\"times\":1000000},"
+		"\"steps\":[{\"when\":0}]}]}]}");
+	CHECK(build(s, &p, &d) == -E2BIG && strstr(d.msg, "more than 10000000 steps"));
 	plan_release(&p);
 }
 
@@ -219,6 +246,7 @@ int main(void)
 	RUN(test_for_loop_cut);
 	RUN(test_repeat_when_let);
 	RUN(test_mistakes);
+	RUN(test_limits);
 	RUN(test_skips);
 	RUN(test_rt_and_checks);
 	scenario_set_release(&set);
