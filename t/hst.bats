@@ -222,6 +222,21 @@ start_threads() {
 	[[ "$stderr" == *"No such file"* ]]
 }
 
+@test "ktstr-hst: out-of-range counters and a missing host exit 2 naming file, thread and member" {
+	local good=$BATS_TEST_TMPDIR/good.hst.zst d=$BATS_TEST_TMPDIR
+	capture_fixture unified "$good" 2>/dev/null
+	zstd -dc "$good" | jq -c '.threads[0].run_time_ns = -5' | zstd -q >"$d/neg"
+	run -2 --separate-stderr ktstr-hst compare "$good" "$d/neg" --metric run_time_ns
+	[ -z "$output" ]
+	[[ "$stderr" == "ktstr-hst: cannot load '$d/neg': thread 0: \"run_time_ns\" is not a non-negative integer;"* ]]
+	zstd -dc "$good" | jq -c '.host = null' | zstd -q >"$d/nohost"
+	run -2 --separate-stderr ktstr-hst compare "$good" "$d/nohost"
+	[[ "$stderr" == "ktstr-hst: cannot load '$d/nohost': snapshot \"host\" is not an object;"* ]]
+	# what capture writes for an unreadable comm is accepted
+	zstd -dc "$good" | jq -c '.threads[0].comm = null | .threads[0].pcomm = null' | zstd -q >"$d/nullcomm"
+	run -0 ktstr-hst compare "$good" "$d/nullcomm" --group-by comm
+}
+
 @test "ktstr-hst: a decompression bomb stops at the cap" {
 	head -c 600000000 /dev/zero | zstd -q -3 >"$BATS_TEST_TMPDIR/bomb"
 	run -2 --separate-stderr ktstr-hst compare "$BATS_TEST_TMPDIR/bomb" "$BATS_TEST_TMPDIR/bomb"
