@@ -155,6 +155,19 @@ start_threads() {
 		'["cpu,cpuacct","/ktstr","ns"]' ]
 }
 
+@test "ktstr-hst: compare into a full disk says only that it cannot write, and exits 3" {
+	local a=$BATS_TEST_TMPDIR/a.hst.zst b=$BATS_TEST_TMPDIR/b.hst.zst fmt
+	[ -w /dev/full ] || skip "needs /dev/full"
+	capture_fixture hybrid "$a" 2>/dev/null
+	capture_fixture hybrid-later "$b" 2>/dev/null
+	# --all: more than one stdio buffer, so the write fails inside the report
+	for fmt in "--all --json" --all; do
+		run -3 --separate-stderr bash -c 'ktstr-hst compare "$1" "$2" $3 >/dev/full' _ \
+			"$a" "$b" "$fmt"
+		[ "$stderr" = "ktstr-hst: cannot write standard output: No space left on device" ]
+	done
+}
+
 @test "ktstr-hst: --group-by cgroup with --cgroup-flatten merges the job cgroups" {
 	local a=$BATS_TEST_TMPDIR/a.hst.zst b=$BATS_TEST_TMPDIR/b.hst.zst
 	capture_fixture hybrid "$a" 2>/dev/null
