@@ -100,9 +100,18 @@ static void print_help(void)
 
 /* ---- capture ---- */
 
+struct capture_sink {
+	struct hst_file_out out;
+	bool failed; /* a write failed: its diag already names the file */
+};
+
 static int sink_write(void *arg, const void *buf, size_t len, struct kt_diag *d)
 {
-	return hst_file_write(arg, buf, len, d);
+	struct capture_sink *cs = arg;
+	int rc = hst_file_write(&cs->out, buf, len, d);
+
+	cs->failed |= rc < 0;
+	return rc;
 }
 
 /* Say which files could not be read: those fields are null, and why matters. */
@@ -138,23 +147,26 @@ static int capture_run(const char *path)
 {
 	struct hst_capture_opts o = { paths_proc(), paths_sysfs(), paths_cgroup(), 0 };
 	struct hst_capture_stats st;
-	struct hst_file_out out;
-	struct hst_sink sink = { sink_write, &out };
+	struct capture_sink cs = { .failed = false };
+	struct hst_sink sink = { sink_write, &cs };
 	struct kt_diag d;
 	int rc;
 
-	if (hst_file_create(&out, path, &d) < 0) {
+	if (hst_file_create(&cs.out, path, &d) < 0) {
 		kt_warnx("%s", d.msg);
 		return KT_EXIT_ENV;
 	}
 	rc = hst_capture_run(&o, &sink, &st, &d);
 	if (rc == -EINTR) {
-		hst_file_abort(&out);
+		hst_file_abort(&cs.out);
 		return KT_EXIT_INTR;
 	}
 	if (rc < 0) {
-		hst_file_abort(&out);
-		kt_warnx("cannot capture host state: %s", d.msg);
+		hst_file_abort(&cs.out);
+		if (cs.failed)
+			kt_warnx("%s", d.msg);
+		else
+			kt_warnx("cannot capture host state: %s", d.msg);
 		return KT_EXIT_ENV;
 	}
 	/*
@@ -163,10 +175,10 @@ static int capture_run(const char *path)
 	 */
 	block_stop_signals();
 	if (kt_stopping()) {
-		hst_file_abort(&out);
+		hst_file_abort(&cs.out);
 		return KT_EXIT_INTR;
 	}
-	if (hst_file_commit(&out, &d) < 0) {
+	if (hst_file_commit(&cs.out, &d) < 0) {
 		kt_warnx("%s", d.msg);
 		return KT_EXIT_ENV;
 	}
