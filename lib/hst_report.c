@@ -362,8 +362,9 @@ int hst_report_json(FILE *f, const struct hst_report *rep, const struct hst_row 
 		return -ENOMEM;
 	rc = json_dumpf(root, f, JSON_COMPACT | JSON_REAL_PRECISION(6));
 	json_decref(root);
-	if (rc < 0)
-		return -EIO;
+	/* a failed write is the stream's error, for the caller to find there as with text */
+	if (rc < 0 && !ferror(f))
+		return -ENOMEM;
 	fputc('\n', f);
 	return 0;
 }

@@ -4,8 +4,11 @@
  * object); ktstr-hst(1) documents both.
  *
  *   struct hst_report rep = { { "a.hst.zst", "b.hst.zst" }, { &a, &b }, HST_BY_PCOMM_COMM };
- *   hst_report_text(stdout, &rep, rows, n);       0 or -errno
+ *   hst_report_text(stdout, &rep, rows, n);       0 or -ENOMEM
  *   hst_report_json(stdout, &rep, rows, n);
+ *
+ * A write error is not returned: it stays in the stream's error flag, for
+ * the caller to report when it checks the stream (kt_finish_stdout()).
  *
  * Both start with the two snapshots (path, capture time, thread count) and
  * the host facts that differ between them (kernel, sched_ext, scheduler

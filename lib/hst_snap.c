@@ -104,20 +104,31 @@ static void fill_none(int64_t *v)
 		v[i] = HST_NONE;
 }
 
-/* A member that must be an integer or null (or absent, which is null too). */
-static int get_int(const json_t *o, const char *key, int64_t *out)
+/*
+ * A member that must be an integer in min..max, or null (or absent, which is
+ * null too): capture writes null for what it could not read.
+ */
+static int get_int(const json_t *o, const char *key, int64_t min, int64_t max, int64_t *out)
 {
 	const json_t *v = json_object_get(o, key);
+	int64_t n;
 
 	*out = HST_NONE;
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_integer(v))
 		return -EINVAL;
-	*out = json_integer_value(v);
-	if (*out == HST_NONE)
-		return -EINVAL;
+	n = json_integer_value(v);
+	if (n < min || n > max)
+		return -ERANGE;
+	*out = n;
 	return 0;
+}
+
+/* Counters and sizes count up from 0; a negative one is a damaged file, not a value. */
+static int get_count(const json_t *o, const char *key, int64_t *out)
+{
+	return get_int(o, key, 0, INT64_MAX, out);
 }
 
 /* A member that must be a string or null; *out is NULL for null. */
@@ -155,10 +166,15 @@ static int load_sched(struct hst_thread *t, const json_t *sched, size_t i, struc
 			return bad(d, "thread", i, key, "an integer");
 		last = strrchr(key, '.');
 		last = last ? last + 1 : key;
-		for (m = 0; m < hst_nmetrics; m++)
-			if (hst_metrics[m].source && !strncmp(hst_metrics[m].source, "sched:", 6) &&
-			    !strcmp(hst_metrics[m].source + 6, last))
-				t->v[m] = json_integer_value(val);
+		/* other lines may be negative (numa_preferred_nid -1); the metrics are counters */
+		for (m = 0; m < hst_nmetrics; m++) {
+			if (!hst_metrics[m].source || strncmp(hst_metrics[m].source, "sched:", 6) ||
+			    strcmp(hst_metrics[m].source + 6, last))
+				continue;
+			if (json_integer_value(val) < 0)
+				return bad(d, "thread", i, key, "a non-negative integer");
+			t->v[m] = json_integer_value(val);
+		}
 	}
 	return 0;
 }
@@ -172,16 +188,16 @@ static int load_thread(struct hst_thread *t, const json_t *o, size_t i, struct k
 	fill_none(t->v);
 	if (!json_is_object(o))
 		return kt_diag_set(d, EINVAL, "thread %zu is not an object", i);
-	if (get_int(o, "tgid", &t->tgid) < 0 || t->tgid == HST_NONE)
-		return bad(d, "thread", i, "tgid", "an integer");
-	if (get_int(o, "tid", &t->tid) < 0 || t->tid == HST_NONE)
-		return bad(d, "thread", i, "tid", "an integer");
+	if (get_int(o, "tgid", 1, UINT32_MAX, &t->tgid) < 0 || t->tgid == HST_NONE)
+		return bad(d, "thread", i, "tgid", "a positive integer");
+	if (get_int(o, "tid", 1, UINT32_MAX, &t->tid) < 0 || t->tid == HST_NONE)
+		return bad(d, "thread", i, "tid", "a positive integer");
 	if (get_str(o, "pcomm", &t->pcomm) < 0)
 		return bad(d, "thread", i, "pcomm", "a string");
 	if (get_str(o, "comm", &t->comm) < 0)
 		return bad(d, "thread", i, "comm", "a string");
-	if (get_int(o, "nice", &nice) < 0)
-		return bad(d, "thread", i, "nice", "an integer");
+	if (get_int(o, "nice", -20, 19, &nice) < 0)
+		return bad(d, "thread", i, "nice", "an integer in -20..19");
 	t->state[HST_ST_NICE] = NULL;
 	if (nice != HST_NONE) {
 		snprintf(t->nice_text, sizeof(t->nice_text), "%d", (int)nice);
@@ -194,8 +210,8 @@ static int load_thread(struct hst_thread *t, const json_t *o, size_t i, struct k
 		if (m->kind == HST_STATE && m->state != HST_ST_NICE &&
 		    get_str(o, m->source, &t->state[m->state]) < 0)
 			return bad(d, "thread", i, m->source, "a string");
-		if (m->kind != HST_STATE && get_int(o, m->source, &t->v[k]) < 0)
-			return bad(d, "thread", i, m->source, "an integer");
+		if (m->kind != HST_STATE && get_count(o, m->source, &t->v[k]) < 0)
+			return bad(d, "thread", i, m->source, "a non-negative integer");
 	}
 	return load_sched(t, json_object_get(o, "sched"), i, d);
 }
@@ -213,8 +229,8 @@ static int load_cgroup(struct hst_cgroup *c, const json_t *o, size_t i, struct k
 		return bad(d, "cgroup", i, "path", "a string");
 	for (k = 0; k < hst_nmetrics; k++)
 		if (hst_metrics[k].section == HST_SEC_CGROUPS && hst_metrics[k].source &&
-		    get_int(o, hst_metrics[k].source, &c->v[k]) < 0)
-			return bad(d, "cgroup", i, hst_metrics[k].source, "an integer");
+		    get_count(o, hst_metrics[k].source, &c->v[k]) < 0)
+			return bad(d, "cgroup", i, hst_metrics[k].source, "a non-negative integer");
 	return 0;
 }
 
@@ -250,12 +266,15 @@ int hst_snap_from_json(struct hst_snap *s, json_t *root, struct kt_diag *d)
 
 	hst_snap_release(s);
 	s->root = root;
-	if (get_int(root, "realtime_ns", &s->realtime_ns) < 0)
-		return kt_diag_set(d, EINVAL, "snapshot \"realtime_ns\" is not an integer");
 	s->host = json_object_get(root, "host");
-	if (s->host && !json_is_object(s->host))
-		s->host = NULL;
-	if ((rc = load_arrays(s, d)) < 0) {
+	if (get_count(root, "realtime_ns", &s->realtime_ns) < 0)
+		rc = kt_diag_set(d, EINVAL,
+				 "snapshot \"realtime_ns\" is not a non-negative integer");
+	else if (!json_is_object(s->host)) /* capture always writes it; compare shows it */
+		rc = kt_diag_set(d, EINVAL, "snapshot \"host\" is not an object");
+	else
+		rc = load_arrays(s, d);
+	if (rc < 0) {
 		hst_snap_release(s);
 		return rc;
 	}

@@ -215,14 +215,16 @@ json_t *lockscan_snapshot(const struct topo *t)
 	char procpath[PATH_MAX];
 	struct kt_diag d;
 	size_t i, j;
-	int rc = -ENOMEM;
+	int rc = -ENOMEM, lt_rc;
 
 	locktable_init(&sc.lt);
 	if (!snap || !sc.errors)
 		goto out;
-	sc.lt_ok = locktable_load(&sc.lt, &d) == 0;
+	lt_rc = locktable_load(&sc.lt, &d);
+	sc.lt_ok = lt_rc == 0;
 	snprintf(procpath, sizeof(procpath), "%s/locks", paths_proc());
-	if (!sc.lt_ok && add_error(sc.errors, procpath, d.msg) < 0)
+	/* the entry names the path itself; d.msg would say it twice */
+	if (!sc.lt_ok && add_error(sc.errors, procpath, strerror(-lt_rc)) < 0)
 		goto out;
 	rc = fill(snap, &sc, secs, sizeof(secs) / sizeof(secs[0]));
 	if (rc == 0)

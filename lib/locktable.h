@@ -37,8 +37,8 @@
 
 #include "err.h"
 
-/* Room for 100 characters of command line, an ellipsis and the NUL. */
-#define LOCKTABLE_CMDLINE_MAX 112
+/* Room for 100 characters of command line (up to 4 bytes each), an ellipsis and the NUL. */
+#define LOCKTABLE_CMDLINE_MAX (100 * 4 + 3 + 1)
 
 struct locktable_lock {
 	unsigned dev_major, dev_minor;

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -100,10 +101,14 @@ int parse_double(const char *s, double min, double max, double *out, struct kt_d
 	const char *end;
 	double v;
 
+	/* %.15g: the bounds as a reader may type them back, never "1e+12" */
 	if (!s || decimal_prefix(s, &v, &end) < 0 || *end)
-		return kt_diag_set(d, EINVAL, "'%s' is not a decimal number", s ? s : "");
+		return kt_diag_set(d, EINVAL,
+				   "'%s' is not a decimal number (digits with an optional point) "
+				   "in %.15g..%.15g",
+				   s ? s : "", min, max);
 	if (!isfinite(v) || v < min || v > max)
-		return kt_diag_set(d, ERANGE, "'%s' is out of range %g..%g", s, min, max);
+		return kt_diag_set(d, ERANGE, "'%s' is out of range %.15g..%.15g", s, min, max);
 	*out = v;
 	return 0;
 }
@@ -125,6 +130,33 @@ static const struct unit size_units[] = {
 	{ "GB", 1073741824.0 }, { "GiB", 1073741824.0 }, { "T", 1099511627776.0 },
 	{ "TB", 1099511627776.0 }, { "TiB", 1099511627776.0 }, { NULL, 0 },
 };
+
+/*
+ * v in the largest unit of the table that divides it evenly (the first
+ * unit is 1, and the first name of a multiplier wins), so a range reads as
+ * it is typed: "10ms..24h", "1M..16G".
+ */
+static const char *fmt_unit(uint64_t v, const struct unit *units, char *buf, size_t size)
+{
+	const struct unit *best = units;
+
+	if (!v)
+		return "0";
+	for (; units->name; units++)
+		if (units->mult > best->mult && v % (uint64_t)units->mult == 0)
+			best = units;
+	snprintf(buf, size, "%llu%s", (unsigned long long)(v / (uint64_t)best->mult), best->name);
+	return buf;
+}
+
+static int out_of_range(struct kt_diag *d, const char *what, const char *s, uint64_t min,
+			uint64_t max, const struct unit *units)
+{
+	char lo[32], hi[32];
+
+	return kt_diag_set(d, ERANGE, "%s '%s' is out of range %s..%s", what, s,
+			   fmt_unit(min, units, lo, sizeof(lo)), fmt_unit(max, units, hi, sizeof(hi)));
+}
 
 /* Length of the longest unit name that starts p, or -1 when none does. */
 static int match_unit(const char *p, const struct unit *units, double *mult)
@@ -173,10 +205,10 @@ int parse_duration_ns(const char *s, uint64_t min_ns, uint64_t max_ns, uint64_t 
 	if (!terms)
 		goto bad;
 	if (!isfinite(total) || total < (double)min_ns || total > (double)max_ns)
-		return kt_diag_set(d, ERANGE, "duration '%s' is out of range", s);
+		return out_of_range(d, "duration", s, min_ns, max_ns, duration_units);
 	*out = (uint64_t)(total + 0.5);
 	if (*out < min_ns || *out > max_ns)
-		return kt_diag_set(d, ERANGE, "duration '%s' is out of range", s);
+		return out_of_range(d, "duration", s, min_ns, max_ns, duration_units);
 	return 0;
 bad:
 	return kt_diag_set(d, EINVAL, "'%s' is not a duration (examples: 500ms, 2s, 5m, 1h30m)", s);
@@ -195,7 +227,7 @@ int parse_size_bytes(const char *s, uint64_t min, uint64_t max, uint64_t *out, s
 		goto bad;
 	v *= mult;
 	if (!isfinite(v) || v < (double)min || v > (double)max)
-		return kt_diag_set(d, ERANGE, "size '%s' is out of range", s);
+		return out_of_range(d, "size", s, min, max, size_units);
 	*out = (uint64_t)v;
 	return 0;
 bad:

@@ -3,7 +3,9 @@
  * The only place where numbers, durations and sizes are parsed.  Every
  * parser takes explicit bounds and, on failure, returns -EINVAL (not a
  * number of that kind) or -ERANGE (outside the bounds) and writes a message
- * naming the bad value into the diag: "'0' is out of range 1..4096".
+ * naming the bad value into the diag.  A range error states the range, in
+ * the form the option takes: "'0' is out of range 1..4096", "duration '2d'
+ * is out of range 10ms..1d", "size '1T' is out of range 1M..16G".
  * Callers prefix the option name: "--workers: <msg>".
  */
 #ifndef KTSTR_PARSE_H
@@ -19,7 +21,7 @@ int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out, struct kt_d
 int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out, struct kt_diag *d);
 int parse_int(const char *s, int min, int max, int *out, struct kt_diag *d);
 
-/* Finite decimal number, e.g. "0.5" or "15". */
+/* Finite decimal number, e.g. "0.5" or "15"; no exponent ("1e6"), no hex, inf or nan. */
 int parse_double(const char *s, double min, double max, double *out, struct kt_diag *d);
 
 /*

@@ -61,15 +61,15 @@ int topo_parse_spec(const char *s, struct topo_spec *spec, struct kt_diag *d)
 				   "threads_per_core, each >= 1, L a multiple of N), e.g. 1,2,4,1";
 	unsigned v[4];
 	char buf[64], *tok, *save = NULL, *p;
-	int i = 0;
+	struct kt_diag pd;
+	int i = 0, rc;
 
 	if (!s || strlen(s) >= sizeof(buf))
 		return kt_diag_set(d, EINVAL, "'%s': %s", s ? s : "", form);
 	strcpy(buf, s);
 	for (p = buf; (tok = strtok_r(p, ",", &save)) && i < 4; p = NULL, i++)
-		if (parse_uint(tok, 1, TOPO_MAX_SYNTHETIC_CPUS, &v[i], NULL) < 0)
-			return kt_diag_set(d, EINVAL, "'%s': '%s' is not an integer >= 1; %s", s,
-					   tok, form);
+		if ((rc = parse_uint(tok, 1, TOPO_MAX_SYNTHETIC_CPUS, &v[i], &pd)) < 0)
+			return kt_diag_set(d, -rc, "'%s': %s; %s", s, pd.msg, form);
 	if (i != 4 || tok || s[strlen(s) - 1] == ',' || strstr(s, ",,") || *s == ',')
 		return kt_diag_set(d, EINVAL, "'%s': %s", s, form);
 	if (v[1] % v[0])

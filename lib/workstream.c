@@ -72,6 +72,13 @@ int ws_stop(struct workstream *s, const struct workpool_sel *sel, const char *re
 	return n;
 }
 
+int workstream_stop_all(struct workstream *s, const char *reason)
+{
+	struct workpool_sel all = { .kind = WORKPOOL_SEL_ALL };
+
+	return ws_stop(s, &all, reason, false);
+}
+
 int workstream_first_topo(struct workstream *s, struct topo *t, struct kt_diag *d)
 {
 	json_t *rec;

@@ -7,6 +7,7 @@
  *   workstream_first_topo(&s, &topo, &diag);         optional, before run
  *   workstream_emit(&s, json_pack(...));             our own records
  *   rc = workstream_run(&s, deadline_ns);            a KT_EXIT_* code
+ *   or workstream_stop_all(&s, "stop");               instead of run: a spawn failed
  *   workstream_release(&s);
  *
  * The loop polls the input, the signal self-pipe and the pool's child-exit
@@ -64,5 +65,11 @@ int workstream_first_topo(struct workstream *s, struct topo *t, struct kt_diag *
 /* Write a record we made (the reference is stolen); 0 or -errno. */
 int workstream_emit(struct workstream *s, json_t *rec);
 int workstream_run(struct workstream *s, uint64_t deadline_ns);
+/*
+ * Stop and report every worker now, without running the loop (a standalone
+ * spawn that failed still reports its workers); the number of reported
+ * workers that did not complete, or -errno from the output.
+ */
+int workstream_stop_all(struct workstream *s, const char *reason);
 
 #endif

@@ -142,6 +142,10 @@ verdict_kinds() {
 @test "ktstr-check: bad options exit 2" {
 	run -2 --separate-stderr ktstr-check --spread-limit abc
 	[[ "$stderr" == *"--spread-limit: 'abc' is not a decimal number"* ]]
+	run -2 --separate-stderr ktstr-check --min-iteration-rate 10000000000000
+	[[ "$stderr" == "ktstr-check: --min-iteration-rate: '10000000000000' is out of range 0..1000000000000"$'\n'* ]]
+	run -2 --separate-stderr ktstr-check --min-iteration-rate 1e30
+	[[ "$stderr" == *"'1e30' is not a decimal number (digits with an optional point) in 0..1000000000000"$'\n'* ]]
 	run -2 ktstr-check --json --tap
 	run -2 ktstr-check --gap-limit-ms 1 --gap-limit-ms 2
 }

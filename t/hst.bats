@@ -155,6 +155,19 @@ start_threads() {
 		'["cpu,cpuacct","/ktstr","ns"]' ]
 }
 
+@test "ktstr-hst: compare into a full disk says only that it cannot write, and exits 3" {
+	local a=$BATS_TEST_TMPDIR/a.hst.zst b=$BATS_TEST_TMPDIR/b.hst.zst fmt
+	[ -w /dev/full ] || skip "needs /dev/full"
+	capture_fixture hybrid "$a" 2>/dev/null
+	capture_fixture hybrid-later "$b" 2>/dev/null
+	# --all: more than one stdio buffer, so the write fails inside the report
+	for fmt in "--all --json" --all; do
+		run -3 --separate-stderr bash -c 'ktstr-hst compare "$1" "$2" $3 >/dev/full' _ \
+			"$a" "$b" "$fmt"
+		[ "$stderr" = "ktstr-hst: cannot write standard output: No space left on device" ]
+	done
+}
+
 @test "ktstr-hst: --group-by cgroup with --cgroup-flatten merges the job cgroups" {
 	local a=$BATS_TEST_TMPDIR/a.hst.zst b=$BATS_TEST_TMPDIR/b.hst.zst
 	capture_fixture hybrid "$a" 2>/dev/null
@@ -220,6 +233,21 @@ start_threads() {
 	[[ "$stderr" == *"corrupt"* ]]
 	run -2 --separate-stderr ktstr-hst compare "$d/missing" "$good"
 	[[ "$stderr" == *"No such file"* ]]
+}
+
+@test "ktstr-hst: out-of-range counters and a missing host exit 2 naming file, thread and member" {
+	local good=$BATS_TEST_TMPDIR/good.hst.zst d=$BATS_TEST_TMPDIR
+	capture_fixture unified "$good" 2>/dev/null
+	zstd -dc "$good" | jq -c '.threads[0].run_time_ns = -5' | zstd -q >"$d/neg"
+	run -2 --separate-stderr ktstr-hst compare "$good" "$d/neg" --metric run_time_ns
+	[ -z "$output" ]
+	[[ "$stderr" == "ktstr-hst: cannot load '$d/neg': thread 0: \"run_time_ns\" is not a non-negative integer;"* ]]
+	zstd -dc "$good" | jq -c '.host = null' | zstd -q >"$d/nohost"
+	run -2 --separate-stderr ktstr-hst compare "$good" "$d/nohost"
+	[[ "$stderr" == "ktstr-hst: cannot load '$d/nohost': snapshot \"host\" is not an object;"* ]]
+	# what capture writes for an unreadable comm is accepted
+	zstd -dc "$good" | jq -c '.threads[0].comm = null | .threads[0].pcomm = null' | zstd -q >"$d/nullcomm"
+	run -0 ktstr-hst compare "$good" "$d/nullcomm" --group-by comm
 }
 
 @test "ktstr-hst: a decompression bomb stops at the cap" {

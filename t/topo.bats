@@ -106,6 +106,11 @@ fixture_case() {
 	done
 }
 
+@test "ktstr-topo: a --topology count past the limit says the range, not the form" {
+	run -2 --separate-stderr ktstr-topo --topology 1,1,4097,1
+	[[ "$stderr" == "ktstr-topo: --topology '1,1,4097,1': '4097' is out of range 1..4096; expected N,L,C,T"* ]]
+}
+
 @test "ktstr-topo: --json and --text together, twice, or an unknown option exit 2" {
 	run -2 --separate-stderr ktstr-topo --json --text
 	[[ "$stderr" == *"more than once"* ]]

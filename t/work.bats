@@ -133,6 +133,31 @@ stat_values() {
 	[ "$(jq -r 'select(.type == "worker") | .stop_reason' <<<"$output" | sort -u)" = duration ]
 }
 
+@test "ktstr-work: a standalone run writes its scenario_begin after the copied topo record" {
+	run -0 --separate-stderr bash -c 'ktstr-topo | ktstr-work -t CpuSpin -n 1 -d 100ms'
+	[ "$(jq -r .type <<<"$output" | tr '\n' ' ')" = "topo scenario_begin worker scenario_end " ]
+}
+
+@test "ktstr-work: a standalone worker that cannot be placed is reported, the scenario closed, exit 3" {
+	local n=$(($(nproc --all) + 1))
+	# one CPU more than the machine has: the last worker's affinity is refused
+	run -3 --separate-stderr bash -c \
+		"ktstr-topo --topology 1,1,$n,1 | ktstr-work -t CpuSpin -n $n -d 200ms -a cpu"
+	[[ "$stderr" == "ktstr-work: cannot start the workers: worker "*"cannot set the CPU affinity"* ]]
+	[ "$(jq -r .type <<<"$output" | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')" = \
+		"error=1 scenario_begin=1 scenario_end=1 topo=1 worker=$n " ]
+	[ "$(jq -r .type <<<"$output" | sed -n '1,3p' | tr '\n' ' ')" = "topo scenario_begin error " ]
+	[ "$(tail -n 1 <<<"$output" | jq -r '.type + " " + .error')" = \
+		"scenario_end $(jq -r 'select(.type == "error") | .message' <<<"$output")" ]
+	[ "$(jq -c 'select(.type == "error") | [.fatal, .group]' <<<"$output")" = "[false,1]" ]
+	[ "$(jq -c "select(.type == \"worker\" and .index == $n - 1) | [.completed, .stop_reason, .error != null]" <<<"$output")" = \
+		'[false,"failed",true]' ]
+	# the checker judges the scenario instead of finding the input cut short
+	run -1 --separate-stderr ktstr-check --text <<<"$output"
+	[[ "$output" != *"input ended"* ]]
+	[[ "$output" == *"cannot start the workers"* ]]
+}
+
 @test "ktstr-work: CpuSpin counts 1024 units an iteration and never waits" {
 	run_type CpuSpin 2
 	[ "$(wq '[.[] | select(.work_units == .iterations * 1024)] | length')" -eq 2 ]

@@ -267,26 +267,59 @@ static json_t *scenario_begin(const struct work_opts *o, const char *name)
 	return rec;
 }
 
-/* llc and cpu placement need a topology: the first input record, else sysfs. */
+/*
+ * llc and cpu placement need a topology: the first input record, else sysfs.
+ * The first record is read (and copied) in any case, so that our
+ * scenario_begin follows it, as ktstr-ndjson(5) orders records.
+ */
 static int load_topo(struct workstream *s, const struct work_opts *o, struct topo *t)
 {
 	struct kt_diag d;
 	int rc;
 
-	if (!affinity_needs_topo(&o->affinity))
-		return 0;
 	rc = workstream_first_topo(s, t, &d);
 	if (rc < 0) {
 		kt_warnx("%s; fix the input stream (see ktstr-ndjson(5))", d.msg);
 		return KT_EXIT_USAGE;
 	}
-	if (rc == 1)
+	if (rc == 1 || !affinity_needs_topo(&o->affinity))
 		return 0;
 	if (topo_load_sysfs(t, paths_sysfs(), &d) < 0) {
 		kt_warnx("%s; pipe ktstr-topo into ktstr-work or set KTSTR_SYSFS_ROOT", d.msg);
 		return KT_EXIT_ENV;
 	}
 	return 0;
+}
+
+static json_t *scenario_end(const char *name, uint64_t t0, const char *error)
+{
+	uint64_t now = ktime_now_ns();
+
+	return json_pack("{s:s, s:I, s:s, s:I, s:s?}", "type", "scenario_end", "t_ns",
+			 (json_int_t)now, "name", name, "elapsed_ns", (json_int_t)(now - t0),
+			 "error", error);
+}
+
+/*
+ * A worker could not be set up: report it as stream mode does (an error
+ * record naming the group, every worker with its stop_reason), close the
+ * scenario with the reason, and exit 3.
+ */
+static int spawn_failed(struct workstream *s, const char *name, uint64_t t0,
+			const struct kt_diag *d)
+{
+	char msg[sizeof(d->msg) + 32];
+	json_t *rec;
+
+	snprintf(msg, sizeof(msg), "cannot start the workers: %s", d->msg);
+	kt_warnx("%s; check --cgroup, --affinity, --policy and privileges", msg);
+	rec = ndjson_error_record(msg, false);
+	if (rec)
+		json_object_set_new(rec, "group", json_integer(1));
+	workstream_emit(s, rec);
+	workstream_stop_all(s, "stop");
+	workstream_emit(s, scenario_end(name, t0, msg));
+	return KT_EXIT_ENV;
 }
 
 static int spawn_and_run(struct workstream *s, const struct work_opts *o, const struct topo *t)
@@ -313,19 +346,15 @@ static int spawn_and_run(struct workstream *s, const struct work_opts *o, const 
 	req.scenario = name;
 	if (workstream_emit(s, scenario_begin(o, name)) < 0)
 		return KT_EXIT_INTR;
-	if (workpool_spawn(s->pool, &req, &d) < 0) {
-		kt_warnx("cannot start the workers: %s; check --cgroup, --policy and privileges",
-			 d.msg);
-		return KT_EXIT_ENV;
-	}
+	t0 = ktime_now_ns();
+	if (workpool_spawn(s->pool, &req, &d) < 0)
+		return spawn_failed(s, name, t0, &d);
 	t0 = ktime_now_ns();
 	workpool_start(s->pool, NULL, 0, &d);
 	rc = workstream_run(s, t0 + o->duration_ns);
 	if (s->write_err)
 		return rc;
-	workstream_emit(s, json_pack("{s:s, s:I, s:s, s:I, s:n}", "type", "scenario_end", "t_ns",
-				     (json_int_t)ktime_now_ns(), "name", name, "elapsed_ns",
-				     (json_int_t)(ktime_now_ns() - t0), "error"));
+	workstream_emit(s, scenario_end(name, t0, NULL));
 	return rc;
 }
 

@@ -192,6 +192,20 @@ static void test_bad_snapshots(void)
 		"{\"tgid\":1,\"tid\":1,\"sched\":{\"wait_sum\":\"x\"}}",
 		"{\"tgid\":1,\"tid\":1,\"sched\":[]}",
 		"7",
+		/* out of range: counters count up from 0 */
+		"{\"tgid\":1,\"tid\":1,\"run_time_ns\":-5}",
+		"{\"tgid\":1,\"tid\":1,\"sched\":{\"stats.wait_sum\":-1}}",
+		"{\"tgid\":1,\"tid\":1,\"nice\":20}",
+		"{\"tgid\":0,\"tid\":1}",
+		"{\"tgid\":1,\"tid\":1,\"pcomm\":5}",
+	};
+	static const char *const bad_top[] = {
+		"\"host\":null,\"threads\":[]",
+		"\"threads\":[]",
+		"\"host\":5,\"threads\":[]",
+		"\"host\":{},\"realtime_ns\":-1,\"threads\":[]",
+		"\"host\":{},\"threads\":[],\"cgroups\":[{\"hierarchy\":\"v2\",\"path\":\"/\","
+		"\"cpu_usage_ns\":-1}]",
 	};
 	struct kt_diag d;
 	struct hst_snap s;
@@ -200,11 +214,41 @@ static void test_bad_snapshots(void)
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(text, sizeof(text),
-			 "{\"format\":\"ktstr-hst\",\"version\":1,\"threads\":[%s]}", bad[i]);
+			 "{\"format\":\"ktstr-hst\",\"version\":1,\"host\":{},\"threads\":[%s]}",
+			 bad[i]);
 		hst_snap_init(&s);
 		CHECK(hst_snap_from_json(&s, json_loads(text, 0, NULL), &d) == -EINVAL);
 		CHECK(strstr(d.msg, "thread 0") != NULL);
 	}
+	CHECK(strstr(d.msg, "\"pcomm\" is not a string") != NULL);
+	for (i = 0; i < sizeof(bad_top) / sizeof(bad_top[0]); i++) {
+		snprintf(text, sizeof(text), "{\"format\":\"ktstr-hst\",\"version\":1,%s}",
+			 bad_top[i]);
+		hst_snap_init(&s);
+		CHECK(hst_snap_from_json(&s, json_loads(text, 0, NULL), &d) == -EINVAL);
+	}
+	CHECK_STR(d.msg, "cgroup 0: \"cpu_usage_ns\" is not a non-negative integer");
+}
+
+/* What capture writes for files it could not read: null, accepted and unknown. */
+static void test_null_members(void)
+{
+	struct kt_diag d;
+	struct hst_snap s;
+
+	hst_snap_init(&s);
+	CHECK(hst_snap_from_json(&s,
+				 json_loads("{\"host\":{},\"realtime_ns\":1,\"threads\":[{\"tgid\":1,"
+					    "\"tid\":2,\"pcomm\":null,\"comm\":null,\"nice\":-20,"
+					    "\"run_time_ns\":null,\"sched\":{\"numa_preferred_nid\":-1,"
+					    "\"stats.wait_sum\":0}}]}",
+					    0, NULL),
+				 &d) == 0);
+	CHECK(s.nt == 1 && !s.t[0].pcomm && !s.t[0].comm);
+	CHECK(s.t[0].v[hst_metric_find("run_time_ns")] == HST_NONE);
+	CHECK(s.t[0].v[hst_metric_find("wait_sum_ns")] == 0);
+	CHECK_STR(s.t[0].state[HST_ST_NICE], "-20");
+	hst_snap_release(&s);
 }
 
 static void test_report(void)
@@ -257,6 +301,7 @@ int main(void)
 	RUN(test_groups_and_rows);
 	RUN(test_select);
 	RUN(test_bad_snapshots);
+	RUN(test_null_members);
 	RUN(test_report);
 	return unit_done();
 }

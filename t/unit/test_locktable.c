@@ -114,7 +114,8 @@ static void cmdline_is(int pid, const char *want)
 
 static void test_cmdline_for_people(void)
 {
-	char longcmd[300], want[128];
+	char longcmd[300], want[512];
+	int i;
 	static const char argv[] = "flock\0-x\0/tmp/ktstr-llc-0.lock\0sleep\0" "60";
 
 	put("100/cmdline", argv, sizeof(argv)); /* the kernel ends each word with NUL */
@@ -131,6 +132,14 @@ static void test_cmdline_for_people(void)
 	put("103/cmdline", longcmd, 100);
 	want[100] = '\0';
 	cmdline_is(103, want);
+	/* characters, not bytes: 150 two-byte ones keep 100, none split */
+	for (i = 0; i < 150; i++)
+		memcpy(longcmd + 2 * i, "\xc3\xa9", 2);
+	put("105/cmdline", longcmd, 300);
+	for (i = 0; i < 100; i++)
+		memcpy(want + 2 * i, "\xc3\xa9", 2);
+	memcpy(want + 200, "\xe2\x80\xa6", 4);
+	cmdline_is(105, want);
 	put("104/cmdline", "", 0);
 	puts_file("104/comm", "kworker/0:1\n");
 	cmdline_is(104, "[kworker/0:1]");

@@ -33,13 +33,19 @@ static void test_int(void)
 
 static void test_double(void)
 {
+	struct kt_diag d;
 	double v;
 
 	CHECK(parse_double("0.5", 0, 1, &v, NULL) == 0 && v == 0.5);
 	CHECK(parse_double("15", 0, 100, &v, NULL) == 0 && v == 15);
 	CHECK(parse_double("nan", 0, 1, &v, NULL) == -EINVAL);
-	CHECK(parse_double("1e3", 0, 1e9, &v, NULL) == -EINVAL);
+	CHECK(parse_double("1e3", 0, 1e9, &v, &d) == -EINVAL);
+	/* the bounds as typed, not as "1e+09" */
+	CHECK_STR(d.msg, "'1e3' is not a decimal number (digits with an optional point) in "
+			 "0..1000000000");
 	CHECK(parse_double("2", 0, 1, &v, NULL) == -ERANGE);
+	CHECK(parse_double("20000000000", 0.5, 1e10, &v, &d) == -ERANGE);
+	CHECK_STR(d.msg, "'20000000000' is out of range 0.5..10000000000");
 }
 
 static void test_duration(void)
@@ -62,10 +68,18 @@ static void test_duration(void)
 	CHECK(parse_duration_ns("-1s", 0, UINT64_MAX, &ns, &d) == -EINVAL);
 	CHECK(parse_duration_ns("0s", 1, UINT64_MAX, &ns, &d) == -ERANGE);
 	CHECK(parse_duration_ns("99999999999999999d", 0, UINT64_MAX, &ns, &d) == -ERANGE);
+	/* the range in the units an option is written in */
+	CHECK(parse_duration_ns("5ms", 10000000, 86400000000000ull, &ns, &d) == -ERANGE);
+	CHECK_STR(d.msg, "duration '5ms' is out of range 10ms..1d");
+	CHECK(parse_duration_ns("2h", 0, 5400000000000ull, &ns, &d) == -ERANGE);
+	CHECK_STR(d.msg, "duration '2h' is out of range 0..90m");
+	CHECK(parse_duration_ns("1s", 1500, 2500000, &ns, &d) == -ERANGE);
+	CHECK_STR(d.msg, "duration '1s' is out of range 1500ns..2500us");
 }
 
 static void test_size(void)
 {
+	struct kt_diag d;
 	uint64_t b;
 
 	CHECK(parse_size_bytes("4096", 0, UINT64_MAX, &b, NULL) == 0 && b == 4096);
@@ -73,7 +87,12 @@ static void test_size(void)
 	CHECK(parse_size_bytes("2MiB", 0, UINT64_MAX, &b, NULL) == 0 && b == 2097152);
 	CHECK(parse_size_bytes("1G", 0, UINT64_MAX, &b, NULL) == 0 && b == 1073741824ull);
 	CHECK(parse_size_bytes("1Q", 0, UINT64_MAX, &b, NULL) == -EINVAL);
-	CHECK(parse_size_bytes("2K", 0, 1024, &b, NULL) == -ERANGE);
+	CHECK(parse_size_bytes("2K", 0, 1024, &b, &d) == -ERANGE);
+	CHECK_STR(d.msg, "size '2K' is out of range 0..1K");
+	CHECK(parse_size_bytes("1T", 1048576, 17179869184ull, &b, &d) == -ERANGE);
+	CHECK_STR(d.msg, "size '1T' is out of range 1M..16G");
+	CHECK(parse_size_bytes("1", 1000, 1000000, &b, &d) == -ERANGE);
+	CHECK_STR(d.msg, "size '1' is out of range 1000..1000000");
 }
 
 static void test_bool(void)
