@@ -131,6 +131,38 @@ verdict_kinds() {
 	[[ "$stderr" == *"line 7: worker record: \"group\" is not an integer"* ]]
 }
 
+@test "ktstr-check: a bad record inside a scenario fails it naming the line, not the end of input" {
+	run -2 --separate-stderr bash -c "$FIXTURES/check/mkstream.sh | sed '7s/\"group\":1/\"group\":\"x\"/' | ktstr-check --text"
+	[[ "$output" == *"[FAIL] unit/default"*"  stopped judging: line 7: worker record: \"group\" is not an integer"* ]]
+	[[ "$output" != *"input ended"* ]]
+}
+
+# $1: the records (printf format); the rest: what stderr must hold after "line N: "
+refused() {
+	local in=$1
+	shift
+	run -2 --separate-stderr bash -c "printf '$in' | ktstr-check --text"
+	[[ "$stderr" == "ktstr-check: $1" ]] || { echo "stderr: $stderr"; return 1; }
+	[[ "$output" != *"[PASS]"* ]] || { echo "stdout: $output"; return 1; }
+}
+
+@test "ktstr-check: a stream that is not well formed exits 2 naming the line, and passes nothing" {
+	refused '{"type":"scenario_begin","name":"x"}\n{"type":"scenario_end","name":"y"}\n' \
+		"line 2: scenario_end 'y' does not match scenario_begin 'x'"
+	[[ "$output" == *"[FAIL] x (0.0s)"*"stopped judging: line 2: scenario_end 'y'"*"0/1 passed (1 failed"* ]]
+	refused '{"type":"scenario_end","name":"y"}\n' "line 1: scenario_end 'y' without a scenario_begin"
+	refused '{"type":"scenario_begin","name":"x"}\n{"type":"scenario_end"}\n' \
+		'line 2: scenario_end record needs a string "name"'
+	refused '{"type":"scenario_begin"}\n{"type":"scenario_end"}\n' \
+		'line 1: scenario_begin record needs a non-empty string "name"'
+	refused '{"type":"scenario_begin","name":5}\n{"type":"scenario_end","name":5}\n' \
+		'line 1: scenario_begin record needs a non-empty string "name"'
+	refused '{"type":"skip","reason":"r"}\n' 'line 1: skip record needs a non-empty string "name"'
+	# a refused record outside any scenario opens no implicit one
+	refused '{"type":"worker"}\n' 'line 1: worker record: needs an integer "group"'
+	[[ "$output" == "0/0 passed (0 failed, 0 skipped) in "* ]]
+}
+
 @test "ktstr-check: wake latency pools every worker's histogram exactly" {
 	# worker A: 99 samples at 100 (bucket 100); worker B: one at 1000000
 	run -0 bash -c "$FIXTURES/check/mkstream.sh | jq -c 'if .type==\"worker\" and .index==0 then .wake={samples:99,hist:{sub_bits:7,count:99,min:100,max:100,sum:9900,sumsq:990000,buckets:[[100,99]]}} elif .type==\"worker\" then .wake={samples:1,hist:{sub_bits:7,count:1,min:1000000,max:1000000,sum:1000000,sumsq:1e12,buckets:[[$(printf '%s' 2672),1]]}} else . end' | ktstr-check --json --wake-p99-limit-us 1"
