@@ -291,3 +291,41 @@ more_scenarios() {
 	[ "$(jq -r '.[0].duration_s < 0.001' <<<"$output")" = true ]
 	[[ "$(jq -r '.[0].details[-1].message' <<<"$output")" == *"input ended before the scenario did"* ]]
 }
+
+# --- names and messages from the stream, in every format ------------------------
+
+@test "ktstr-check: --tap escapes names and reasons, so no record forges a test line or directive" {
+	require_cmd prove
+	printf '%s\n' '{"type":"scenario_begin","name":"a\nnot ok 5 # SKIP"}' \
+		'{"type":"scenario_end","name":"a\nnot ok 5 # SKIP","error":"boom\nnot ok 6"}' \
+		'{"type":"scenario_begin","name":"b # TODO"}' \
+		'{"type":"scenario_end","name":"b # TODO","error":"boom"}' \
+		'{"type":"skip","name":"s\n# SKIP ok","reason":"r\nnot ok 9"}' >"$BATS_TEST_TMPDIR/s.ndjson"
+	run -1 --separate-stderr ktstr-check --tap <"$BATS_TEST_TMPDIR/s.ndjson"
+	[ "$(grep -cE '^(not )?ok ' <<<"$output")" -eq 3 ]
+	[[ "$output" == *'not ok 1 - a\nnot ok 5 \# SKIP'$'\n'* ]]
+	[[ "$output" == *"message: 'scenario failed: boom\nnot ok 6'"* ]]
+	[[ "$output" == *'not ok 2 - b \# TODO'$'\n'* ]]
+	[[ "$output" == *'ok 3 - s\n\# SKIP ok # SKIP r\nnot ok 9'$'\n'* ]]
+	# a harness sees two failures (a "# TODO" in a name does not excuse one) and a skip
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out.tap"
+	run -1 prove -e cat "$BATS_TEST_TMPDIR/out.tap"
+	[[ "$output" == *"Failed tests:  1-2"* ]]
+}
+
+@test "ktstr-check: --text shows control characters as escapes, never raw" {
+	local esc='\u001b[2J\u009b31m\u0007'
+	printf '%s\n' "{\"type\":\"scheduler\",\"event\":\"attached\",\"ops\":\"s$esc\",\"kernel\":\"k$esc\",\"labels\":{\"l$esc\":\"v$esc\"}}" \
+		"{\"type\":\"scenario_begin\",\"name\":\"n$esc\"}" \
+		"{\"type\":\"error\",\"tool\":\"t\",\"message\":\"m$esc\",\"log_tail\":\"tail$esc\n\"}" \
+		"{\"type\":\"scenario_end\",\"name\":\"n$esc\"}" \
+		"{\"type\":\"skip\",\"name\":\"k$esc\",\"reason\":\"r$esc\"}" >"$BATS_TEST_TMPDIR/s.ndjson"
+	run -1 --separate-stderr ktstr-check --text <"$BATS_TEST_TMPDIR/s.ndjson"
+	[[ "$output" != *[$'\x01'-$'\x09'$'\x0b'-$'\x1f'$'\x7f']* ]]
+	[[ "$output" != *$'\xc2\x9b'* ]]
+	[[ "$output" == *'[FAIL] n\x1b[2J\u009b31m\x07 (0.0s) [s\x1b[2J\u009b31m\x07, k\x1b'* ]]
+	[[ "$output" == *', l\x1b[2J\u009b31m\x07=v\x1b'* ]]
+	[[ "$output" == *'  t: m\x1b[2J'* ]]
+	[[ "$output" == *'    | tail\x1b[2J'* ]]
+	[[ "$output" == *'[SKIP] k\x1b[2J\u009b31m\x07 (0.0s)'*'  r\x1b[2J'* ]]
+}
