@@ -13,8 +13,13 @@ void render_init(struct render *r, enum render_format fmt, FILE *f)
 	r->f = f;
 	r->all = json_array();
 	r->n = 0;
-	if (fmt == RENDER_TAP)
-		fprintf(f, "TAP version 13\n");
+}
+
+/* TAP's first line comes with the first output: no input, no output at all. */
+static void tap_header(struct render *r)
+{
+	if (r->fmt == RENDER_TAP && !r->n)
+		fprintf(r->f, "TAP version 13\n");
 }
 
 void render_release(struct render *r)
@@ -213,6 +218,7 @@ void render_verdict(struct render *r, const json_t *v)
 {
 	json_t *copy = json_deep_copy(v);
 
+	tap_header(r);
 	r->n++;
 	json_object_del(copy, "type");
 	json_object_del(copy, "t_ns");
@@ -231,6 +237,7 @@ void render_finish(struct render *r, const json_t *summary)
 	json_int_t skipped = json_integer_value(json_object_get(summary, "skipped"));
 	json_int_t total = json_integer_value(json_object_get(summary, "total"));
 
+	tap_header(r);
 	switch (r->fmt) {
 	case RENDER_TEXT:
 		fprintf(r->f, "%s%lld/%lld passed (%lld failed, %lld skipped) in %.1fs\n",

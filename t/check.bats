@@ -329,3 +329,15 @@ more_scenarios() {
 	[[ "$output" == *'    | tail\x1b[2J'* ]]
 	[[ "$output" == *'[SKIP] k\x1b[2J\u009b31m\x07 (0.0s)'*'  r\x1b[2J'* ]]
 }
+
+@test "ktstr-check: an empty input writes nothing at all, in any format, and no JUnit file" {
+	local f
+	for f in --text --tap --json --ndjson; do
+		run -0 --separate-stderr ktstr-check "$f" --junit "$BATS_TEST_TMPDIR/r.xml" </dev/null
+		[ -z "$output" ] && [ -z "$stderr" ]
+		[ ! -e "$BATS_TEST_TMPDIR/r.xml" ]
+	done
+	# one record is a run of nothing, which says so
+	run -0 bash -c "echo '{\"type\":\"topo\"}' | ktstr-check --tap"
+	[ "$output" = "$(printf 'TAP version 13\n1..0')" ]
+}

@@ -240,6 +240,22 @@ fake_tool() { # dir name script-body
 	[[ "$stderr" == *"stage 2 (ktstr-cgroup) with exit status 3"* ]]
 }
 
+@test "ktstr run: a usage error upstream writes no results; a run of no scenarios says none ran" {
+	require_root
+	local dir
+	dir=$(lonely_ktstr)
+	cp "$KTSTR_BIN/ktstr-check" "$dir/"
+	fake_tool "$dir" ktstr-topo 'echo "{\"type\":\"topo\"}"'
+	fake_tool "$dir" ktstr-cgroup 'echo "ktstr-cgroup: --duration: bad" >&2; exit 2'
+	fake_tool "$dir" ktstr-work 'cat'
+	run -2 --separate-stderr "$dir/ktstr" run --duration abc --text
+	[ -z "$output" ]
+	[[ "$stderr" == *"'run' failed in stage 2 (ktstr-cgroup) with exit status 2"* ]]
+	fake_tool "$dir" ktstr-cgroup 'cat'
+	run -0 --separate-stderr "$dir/ktstr" run --text
+	[[ "$output" == "0/0 passed (0 failed, 0 skipped) in "* ]]
+}
+
 @test "ktstr completions: bash, zsh and fish scripts parse" {
 	require_cmd zsh
 	require_cmd fish

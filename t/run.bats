@@ -49,6 +49,16 @@ worker_pids() {
 	assert_nothing_left
 }
 
+@test "ktstr run: a usage error of ktstr-cgroup exits 2 with no results on stdout" {
+	run -2 --separate-stderr ktstr run --duration abc
+	[ -z "$output" ]
+	[[ "$stderr" == *"--duration: 'abc' is not a duration"* ]]
+	run -2 --separate-stderr ktstr run --scenario nonexistent --text
+	[ -z "$output" ]
+	[[ "$stderr" == *"no scenario 'nonexistent'"* ]]
+	assert_nothing_left
+}
+
 @test "ktstr run: --json, --tap and --junit agree and parse" {
 	require_cmd prove
 	require_cmd xmllint
