@@ -188,7 +188,8 @@ int pipeline_exit_code(const struct pipeline_status *st, size_t n, int *failed)
 	*failed = -1;
 	for (i = 0; i < n; i++) {
 		if (st[i].exit_code && !interrupted(st[i].exit_code)) {
-			if (i + 1 < n)
+			/* the last stage's 1 is its verdict, not a failure of the stage */
+			if (i + 1 < n || st[i].exit_code != KT_EXIT_FAIL)
 				*failed = (int)i;
 			return st[i].exit_code == 127 && st[i].exec_errno ? KT_EXIT_ENV
 									   : st[i].exit_code;

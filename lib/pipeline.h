@@ -35,7 +35,8 @@ int pipeline_run(char *const *const stages[], size_t n, struct pipeline_status *
  * The pipeline's exit code: the first stage (from the left) that failed
  * with a code other than 0 or 130 wins, because the stages after it only
  * saw its input end; otherwise the last stage's code.  *failed is the index
- * of the stage that decided, or -1 when the last stage decided.
+ * of that failed stage, to be named, or -1 when none failed: every code is
+ * 0 or 130, or the last stage's is 1, its verdict (KT_EXIT_FAIL).
  */
 int pipeline_exit_code(const struct pipeline_status *st, size_t n, int *failed);
 

@@ -240,6 +240,26 @@ fake_tool() { # dir name script-body
 	[[ "$stderr" == *"stage 2 (ktstr-cgroup) with exit status 3"* ]]
 }
 
+@test "ktstr run: a failing ktstr-check is named like any stage, but its verdict is not" {
+	require_root
+	local dir
+	dir=$(lonely_ktstr)
+	fake_tool "$dir" ktstr-topo 'echo "{\"type\":\"topo\"}"'
+	fake_tool "$dir" ktstr-cgroup 'cat'
+	fake_tool "$dir" ktstr-work 'cat'
+	fake_tool "$dir" ktstr-check 'echo "ktstr-check: cannot write x" >&2; exit 3'
+	run -3 --separate-stderr "$dir/ktstr" run --junit /nonexistent/j.xml
+	[[ "$stderr" == *"'run' failed in stage 4 (ktstr-check) with exit status 3"* ]]
+	# a usage error: ktstr-check leaves at once, and upstream sees a closed pipe
+	fake_tool "$dir" ktstr-check 'exit 2'
+	fake_tool "$dir" ktstr-work 'sleep 0.2; cat || exit 130'
+	run -2 --separate-stderr "$dir/ktstr" run --spread-limit -1
+	[[ "$stderr" == *"'run' failed in stage 4 (ktstr-check) with exit status 2"* ]]
+	fake_tool "$dir" ktstr-check 'cat >/dev/null; exit 1'
+	run -1 --separate-stderr "$dir/ktstr" run
+	[[ "$stderr" != *"failed in stage"* ]]
+}
+
 @test "ktstr run: a usage error upstream writes no results; a run of no scenarios says none ran" {
 	require_root
 	local dir
