@@ -9,9 +9,11 @@
  *   rc = pipeline_exit_code(st, 3, &who);   the code to exit with
  *
  * Each argv[0] is a path or a name looked up on PATH.  stdin of the first
- * stage and stdout of the last are the caller's.  While stages run, the
- * caller ignores SIGINT/SIGTERM (the terminal sends them to the whole
- * process group) and forwards SIGTERM it receives to the stages.  The
+ * stage and stdout of the last are the caller's.  While stages run, a
+ * SIGINT or SIGTERM does not kill the caller: it is forwarded to every
+ * stage still running (each stops, cleans up and exits 130), so a signal
+ * sent to the caller alone stops the pipeline as Ctrl-C to the whole
+ * process group does, and the caller then reports how the stages ended.  The
  * caller becomes a child subreaper: processes a stage leaves behind are
  * reaped when the stages are done (for up to 2 s), never left as zombies.
  */

@@ -276,6 +276,34 @@ fake_tool() { # dir name script-body
 	[[ "$output" == "0/0 passed (0 failed, 0 skipped) in "* ]]
 }
 
+@test "ktstr run: SIGINT or SIGTERM sent to ktstr alone reaches every stage, exit 130" {
+	require_root
+	local dir sig pid st i
+	dir=$(lonely_ktstr)
+	# each stage says which signal stopped it, or ends by itself after 5 s
+	fake_tool "$dir" ktstr-topo 'echo "{\"type\":\"topo\"}"'
+	for t in ktstr-cgroup ktstr-work ktstr-check; do
+		fake_tool "$dir" "$t" "trap 'echo $t: INT >&2; exit 130' INT; trap 'echo $t: TERM >&2; exit 130' TERM
+			i=0; while [ \$i -lt 100 ]; do sleep 0.05; i=\$((i + 1)); done"
+	done
+	for sig in INT TERM; do
+		"$dir/ktstr" run >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+		pid=$!
+		for i in $(seq 100); do
+			[ "$(pgrep -c -P "$pid")" -ge 3 ] && break
+			sleep 0.05
+		done
+		sleep 0.2
+		st=0
+		kill -"$sig" "$pid"
+		wait "$pid" || st=$?
+		[ "$st" -eq 130 ] || { echo "$sig: exit $st"; cat "$BATS_TEST_TMPDIR/err"; return 1; }
+		for t in ktstr-cgroup ktstr-work ktstr-check; do
+			grep -qx "$t: $sig" "$BATS_TEST_TMPDIR/err" || { echo "$t did not get SIG$sig"; cat "$BATS_TEST_TMPDIR/err"; return 1; }
+		done
+	done
+}
+
 @test "ktstr completions: bash, zsh and fish scripts parse" {
 	require_cmd zsh
 	require_cmd fish

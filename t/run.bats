@@ -158,6 +158,20 @@ worker_pids() {
 	done
 }
 
+@test "ktstr run: SIGINT to ktstr alone stops the run with partial results, exit 130, nothing left" {
+	local out=$BATS_TEST_TMPDIR/out st=0
+	ktstr run --scenario cgroup_steady --flags llc --duration 6 --text >"$out" 2>/dev/null &
+	bg=$!
+	worker_pids cg_0 >/dev/null
+	sleep 0.5
+	kill -INT "$bg"
+	wait "$bg" || st=$?
+	bg=
+	[ "$st" -eq 130 ]
+	grep -q "\[FAIL\] cgroup_steady/llc" "$out"
+	assert_nothing_left
+}
+
 @test "ktstr run: Ctrl-C stops the run with partial results, exit 130, nothing left" {
 	local out=$BATS_TEST_TMPDIR/out st=0
 	# a terminal's Ctrl-C reaches the whole process group
