@@ -39,6 +39,7 @@ struct judge_scenario {
 	size_t ncg;
 	struct cpulist run_cpus; /* the run's CPUs, from scenario_begin; empty if unknown */
 	char *not_run;		 /* owned: why it counts as not run (the scheduler died), or NULL */
+	bool implicit;		 /* records outside any scenario: ends with the input */
 };
 
 void judge_init(struct judge *j, const struct check_limits *cli)
@@ -96,15 +97,29 @@ static char *dup_or(const json_t *rec, const char *key, const char *dflt)
 	return strdup(s ? s : dflt);
 }
 
-static struct judge_scenario *scenario_new(const json_t *begin, struct kt_diag *d)
+/* Records that open a scenario (scenario_begin, skip) must say which. */
+static const char *record_name(const json_t *rec, struct kt_diag *d)
+{
+	const char *name = json_string_value(json_object_get(rec, "name"));
+
+	if (!name || !*name)
+		kt_diag_set(d, EINVAL, "%s record needs a non-empty string \"name\"",
+			    ndjson_type(rec));
+	return name && *name ? name : NULL;
+}
+
+/* begin names the scenario (the caller checked it has a "name"); 0 or -errno. */
+static int scenario_new(const json_t *begin, struct judge_scenario **out, struct kt_diag *d)
 {
 	struct judge_scenario *s = calloc(1, sizeof(*s));
 	const char *name = json_string_value(json_object_get(begin, "name"));
 	json_int_t t = json_integer_value(json_object_get(begin, "t_ns"));
+	int rc;
 
+	*out = NULL;
 	if (!s)
-		return NULL;
-	s->name = strdup(name ? name : "(no scenario)");
+		return kt_diag_set(d, ENOMEM, "out of memory");
+	s->name = strdup(name);
 	s->scenario = dup_or(begin, "scenario", s->name);
 	s->profile = dup_or(begin, "profile", "default");
 	s->category = dup_or(begin, "category", "");
@@ -114,11 +129,16 @@ static struct judge_scenario *scenario_new(const json_t *begin, struct kt_diag *
 		cpulist_from_json(&s->run_cpus, json_object_get(begin, "cpus"), NULL);
 	s->begin_ns = t > 0 ? (uint64_t)t : ktime_now_ns();
 	s->duration_ns = (uint64_t)json_integer_value(json_object_get(begin, "duration_ns"));
-	if (checks_from_json(&s->limits, json_object_get(begin, "checks"), d) < 0) {
+	if (!s->name || !s->scenario || !s->profile || !s->category || !s->details)
+		rc = kt_diag_set(d, ENOMEM, "out of memory");
+	else
+		rc = checks_from_json(&s->limits, json_object_get(begin, "checks"), d);
+	if (rc < 0) {
 		scenario_free(s);
-		return NULL;
+		return rc;
 	}
-	return s;
+	*out = s;
+	return 0;
 }
 
 static struct jgroup *find_group(struct judge_scenario *s, int64_t id, bool create)
@@ -431,30 +451,39 @@ static json_t *close_scenario(struct judge *j, const json_t *end, const char *un
 	return v;
 }
 
-static json_t *on_skip(struct judge *j, const json_t *rec)
+static int on_skip(struct judge *j, const json_t *rec, json_t **verdict, struct kt_diag *d)
 {
-	struct judge_scenario *s = scenario_new(rec, NULL);
-	json_t *details = json_array(), *v;
+	struct judge_scenario *s;
+	json_t *details;
 	const char *reason = json_string_value(json_object_get(rec, "reason"));
+	int rc;
 
-	if (!s)
-		return NULL;
+	if (!record_name(rec, d))
+		return -EINVAL;
+	if ((rc = scenario_new(rec, &s, d)) < 0)
+		return rc;
+	details = json_array();
 	checks_detail(details, "Skip", "%s", reason ? reason : "skipped");
-	v = verdict_new(j, s, true, 0.0, details, json_object());
+	*verdict = verdict_new(j, s, true, 0.0, details, json_object());
 	scenario_free(s);
-	return v;
+	return *verdict ? 0 : kt_diag_set(d, ENOMEM, "out of memory");
 }
 
-static int ensure_scenario(struct judge *j)
+static int ensure_scenario(struct judge *j, struct kt_diag *d)
 {
 	json_t *implicit;
+	int rc;
 
 	if (j->cur)
 		return 0;
 	implicit = json_pack("{s:s}", "name", IMPLICIT);
-	j->cur = scenario_new(implicit, NULL);
+	if (!implicit)
+		return kt_diag_set(d, ENOMEM, "out of memory");
+	rc = scenario_new(implicit, &j->cur, d);
 	json_decref(implicit);
-	return j->cur ? 0 : -ENOMEM;
+	if (j->cur)
+		j->cur->implicit = true;
+	return rc;
 }
 
 static char *dead_where(const char *how, const char *name)
@@ -470,12 +499,17 @@ static char *dead_where(const char *how, const char *name)
 static json_t *died_between(struct judge *j, json_t *detail)
 {
 	json_t *begin = json_pack("{s:s, s:s}", "name", "(scheduler)", "category", "");
-	struct judge_scenario *s = scenario_new(begin, NULL);
-	json_t *details = json_array(), *v;
+	struct judge_scenario *s = NULL;
+	json_t *details, *v;
 
+	if (begin)
+		scenario_new(begin, &s, NULL);
 	json_decref(begin);
-	if (!s)
+	if (!s) {
+		json_decref(detail);
 		return NULL;
+	}
+	details = json_array();
 	json_array_append_new(details, detail);
 	v = verdict_new(j, s, false, 0.0, details, json_object());
 	scenario_free(s);
@@ -524,43 +558,52 @@ static int on_error(struct judge_scenario *s, const json_t *rec)
 	return rc;
 }
 
-int judge_feed(struct judge *j, const json_t *rec, json_t **verdict, struct kt_diag *d)
+/* scenario_begin: a scenario still open ends failed, as its end never came. */
+static int on_begin(struct judge *j, const json_t *rec, json_t **verdict, struct kt_diag *d)
 {
-	const char *type = ndjson_type(rec);
-	int rc = 0;
+	struct judge_scenario *s;
+	int rc;
 
-	*verdict = NULL;
-	if (!j->first_ns)
-		j->first_ns = ktime_now_ns();
-	if (json_integer_value(json_object_get(rec, "t_ns")) > 0)
-		j->last_t_ns = (uint64_t)json_integer_value(json_object_get(rec, "t_ns"));
-	if (!strcmp(type, "scenario_begin")) {
-		if (j->cur)
-			*verdict = close_scenario(j, NULL, "scenario ended without scenario_end");
-		j->cur = scenario_new(rec, d);
-		j->index = (long)json_integer_value(json_object_get(rec, "index"));
-		j->total = (long)json_integer_value(json_object_get(rec, "total"));
-		if (j->cur && j->dead && !(j->cur->not_run = strdup(j->dead)))
-			return -ENOMEM;
-		return j->cur ? 0 : -EINVAL;
-	}
-	if (!strcmp(type, "scheduler"))
-		return on_scheduler(j, rec, verdict) < 0 ? kt_diag_set(d, ENOMEM, "out of memory")
-							 : 0;
-	if (!strcmp(type, "skip")) {
-		*verdict = on_skip(j, rec);
-		return *verdict ? 0 : -ENOMEM;
-	}
-	if (strcmp(type, "cgroup") && strcmp(type, "spawn") && strcmp(type, "worker") &&
-	    strcmp(type, "scenario_end") && strcmp(type, "error"))
-		return 0;
-	if (!strcmp(type, "scenario_end")) {
-		if (j->cur)
-			*verdict = close_scenario(j, rec, NULL);
-		return 0;
-	}
-	if ((rc = ensure_scenario(j)) < 0)
+	if (!record_name(rec, d))
+		return -EINVAL;
+	if ((rc = scenario_new(rec, &s, d)) < 0)
+		return rc;
+	if (j->dead && !(s->not_run = strdup(j->dead))) {
+		scenario_free(s);
 		return kt_diag_set(d, ENOMEM, "out of memory");
+	}
+	if (j->cur)
+		*verdict = close_scenario(j, NULL, "scenario ended without scenario_end");
+	j->cur = s;
+	j->index = (long)json_integer_value(json_object_get(rec, "index"));
+	j->total = (long)json_integer_value(json_object_get(rec, "total"));
+	return 0;
+}
+
+/* scenario_end closes, by name, the scenario its scenario_begin opened. */
+static int on_end(struct judge *j, const json_t *rec, json_t **verdict, struct kt_diag *d)
+{
+	const char *name = json_string_value(json_object_get(rec, "name"));
+
+	if (!name)
+		return kt_diag_set(d, EINVAL, "scenario_end record needs a string \"name\"");
+	if (!j->cur || j->cur->implicit)
+		return kt_diag_set(d, EINVAL, "scenario_end '%s' without a scenario_begin", name);
+	if (strcmp(name, j->cur->name))
+		return kt_diag_set(d, EINVAL, "scenario_end '%s' does not match scenario_begin '%s'",
+				   name, j->cur->name);
+	*verdict = close_scenario(j, rec, NULL);
+	return 0;
+}
+
+/* Records that belong to a scenario: outside one, they open the implicit one. */
+static int on_member(struct judge *j, const char *type, const json_t *rec, struct kt_diag *d)
+{
+	bool fresh = !j->cur;
+	int rc;
+
+	if ((rc = ensure_scenario(j, d)) < 0)
+		return rc;
 	if (!strcmp(type, "cgroup"))
 		rc = on_cgroup(j->cur, rec, d);
 	else if (!strcmp(type, "spawn"))
@@ -569,15 +612,50 @@ int judge_feed(struct judge *j, const json_t *rec, json_t **verdict, struct kt_d
 		rc = on_worker(j->cur, rec, d);
 	else
 		rc = on_error(j->cur, rec);
+	/* a refused record is judged nowhere, and opens nothing */
+	if (rc < 0 && fresh) {
+		scenario_free(j->cur);
+		j->cur = NULL;
+	}
 	return rc;
 }
 
-json_t *judge_finish(struct judge *j)
+int judge_feed(struct judge *j, const json_t *rec, json_t **verdict, struct kt_diag *d)
 {
+	const char *type = ndjson_type(rec);
+
+	*verdict = NULL;
+	if (!j->first_ns)
+		j->first_ns = ktime_now_ns();
+	if (json_integer_value(json_object_get(rec, "t_ns")) > 0)
+		j->last_t_ns = (uint64_t)json_integer_value(json_object_get(rec, "t_ns"));
+	if (!strcmp(type, "scenario_begin"))
+		return on_begin(j, rec, verdict, d);
+	if (!strcmp(type, "scenario_end"))
+		return on_end(j, rec, verdict, d);
+	if (!strcmp(type, "scheduler"))
+		return on_scheduler(j, rec, verdict) < 0 ? kt_diag_set(d, ENOMEM, "out of memory")
+							 : 0;
+	if (!strcmp(type, "skip"))
+		return on_skip(j, rec, verdict, d);
+	if (!strcmp(type, "cgroup") || !strcmp(type, "spawn") || !strcmp(type, "worker") ||
+	    !strcmp(type, "error"))
+		return on_member(j, type, rec, d);
+	return 0;
+}
+
+json_t *judge_finish(struct judge *j, const char *why)
+{
+	char msg[sizeof(((struct kt_diag *)0)->msg) + 32];
+
 	if (!j->cur)
 		return NULL;
+	if (why) {
+		snprintf(msg, sizeof(msg), "stopped judging: %s", why);
+		return close_scenario(j, NULL, msg);
+	}
 	/* records outside any scenario end with the input by definition */
-	if (!strcmp(j->cur->name, IMPLICIT))
+	if (j->cur->implicit)
 		return close_scenario(j, NULL, NULL);
 	return close_scenario(j, NULL, "input ended before the scenario did (a stage failed or was interrupted)");
 }

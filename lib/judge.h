@@ -4,19 +4,24 @@
  *
  *   struct judge j;
  *   judge_init(&j, &cli_limits);
- *   for each record:  v = judge_feed(&j, rec, &diag);  a verdict when a
- *                     scenario ends or is skipped, else NULL; < 0 on a
- *                     record it must understand but cannot (diag says why)
- *   at end of input:  v = judge_finish(&j);   verdict of an unfinished scenario
+ *   for each record:  rc = judge_feed(&j, rec, &v, &diag);  v: a verdict when
+ *                     a scenario ends or is skipped, else NULL; rc < 0 on a
+ *                     record it must understand but cannot (diag says why,
+ *                     without the line number): the stream is not valid
+ *   at end of input:  v = judge_finish(&j, NULL);   verdict of an unfinished scenario
+ *   or, when the rest of the stream is not judged (a bad record, a bad line):
+ *                     v = judge_finish(&j, "line 7: why");   it fails saying so
  *   s = judge_summary(&j);
  *   judge_release(&j);
  *
- * A scenario runs from scenario_begin to scenario_end.  Groups come from
+ * A scenario runs from scenario_begin to the scenario_end of the same
+ * "name"; a scenario_begin or skip without a name, or a scenario_end that
+ * closes no scenario or another one, is refused.  Groups come from
  * spawn and worker records; cpusets from cgroup records (a cgroup without
  * a cpuset of its own inherits its parent's, and isolation is judged
  * against every cpuset a group's cgroups had during the scenario).
  * Worker records outside any scenario form an implicit scenario that ends
- * with the input.
+ * with the input (a record refused there opens none).
  *
  * "scheduler" records (from ktstr-sched) name the scheduler, the kernel and
  * the run's labels, which every later verdict and the summary carry.  A
@@ -56,7 +61,7 @@ struct judge {
 void judge_init(struct judge *j, const struct check_limits *cli);
 void judge_release(struct judge *j);
 int judge_feed(struct judge *j, const json_t *rec, json_t **verdict, struct kt_diag *d);
-json_t *judge_finish(struct judge *j);
+json_t *judge_finish(struct judge *j, const char *why);
 json_t *judge_summary(const struct judge *j);
 /* The scenario in progress: its name and expected duration (0 if none). */
 const char *judge_current(const struct judge *j, uint64_t *begin_ns, uint64_t *duration_ns);

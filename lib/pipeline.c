@@ -12,11 +12,11 @@
 #include "ktime.h"
 #include "pipeline.h"
 
-static volatile sig_atomic_t forward_term;
+static volatile sig_atomic_t forward_signo; /* SIGINT or SIGTERM to pass on, else 0 */
 
-static void on_term(int signo)
+static void on_stop(int signo)
 {
-	forward_term = signo;
+	forward_signo = signo;
 }
 
 /* In the child: wire stdin/stdout, then exec; report exec failure via errfd. */
@@ -73,14 +73,19 @@ static int start_stage(char *const argv[], int in, int out, int close_in_child,
 	return 0;
 }
 
-static void forward_sigterm(struct pipeline_status *st, size_t n)
+/*
+ * A stage that already had the signal (Ctrl-C reaches the whole process
+ * group) gets it twice, which is harmless: lib/sig only sets a flag.
+ */
+static void forward_signal(struct pipeline_status *st, size_t n)
 {
+	int signo = forward_signo;
 	size_t k;
 
+	forward_signo = 0;
 	for (k = 0; k < n; k++)
 		if (st[k].pid > 0 && !st[k].done)
-			kill(st[k].pid, SIGTERM);
-	forward_term = 0;
+			kill(st[k].pid, signo);
 }
 
 static void record(struct pipeline_status *st, size_t n, pid_t pid, int status)
@@ -121,13 +126,14 @@ static void wait_all(struct pipeline_status *st, size_t n)
 	pid_t pid;
 
 	while (running(st, n)) {
+		/* also a signal that came while the stages were being started */
+		if (forward_signo)
+			forward_signal(st, n);
 		pid = waitpid(-1, &status, 0);
 		if (pid > 0)
 			record(st, n, pid, status);
 		else if (errno == ECHILD)
 			return;
-		else if (forward_term)
-			forward_sigterm(st, n);
 	}
 	deadline = ktime_now_ns() + 2 * KTIME_NS_PER_SEC;
 	while (ktime_now_ns() < deadline) {
@@ -141,15 +147,15 @@ static void wait_all(struct pipeline_status *st, size_t n)
 
 int pipeline_run(char *const *const stages[], size_t n, struct pipeline_status *st)
 {
-	struct sigaction ign = { .sa_handler = SIG_IGN }, term = { .sa_handler = on_term };
+	struct sigaction stop = { .sa_handler = on_stop }; /* no SA_RESTART: waitpid returns */
 	struct sigaction old_int, old_term;
 	int in = STDIN_FILENO, p[2] = { -1, -1 }, rc = 0;
 	size_t i;
 
 	memset(st, 0, n * sizeof(*st));
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	sigaction(SIGINT, &ign, &old_int);
-	sigaction(SIGTERM, &term, &old_term);
+	sigaction(SIGINT, &stop, &old_int);
+	sigaction(SIGTERM, &stop, &old_term);
 	for (i = 0; i < n; i++) {
 		p[0] = -1;
 		p[1] = STDOUT_FILENO;
@@ -188,7 +194,8 @@ int pipeline_exit_code(const struct pipeline_status *st, size_t n, int *failed)
 	*failed = -1;
 	for (i = 0; i < n; i++) {
 		if (st[i].exit_code && !interrupted(st[i].exit_code)) {
-			if (i + 1 < n)
+			/* the last stage's 1 is its verdict, not a failure of the stage */
+			if (i + 1 < n || st[i].exit_code != KT_EXIT_FAIL)
 				*failed = (int)i;
 			return st[i].exit_code == 127 && st[i].exec_errno ? KT_EXIT_ENV
 									   : st[i].exit_code;

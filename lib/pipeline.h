@@ -9,9 +9,11 @@
  *   rc = pipeline_exit_code(st, 3, &who);   the code to exit with
  *
  * Each argv[0] is a path or a name looked up on PATH.  stdin of the first
- * stage and stdout of the last are the caller's.  While stages run, the
- * caller ignores SIGINT/SIGTERM (the terminal sends them to the whole
- * process group) and forwards SIGTERM it receives to the stages.  The
+ * stage and stdout of the last are the caller's.  While stages run, a
+ * SIGINT or SIGTERM does not kill the caller: it is forwarded to every
+ * stage still running (each stops, cleans up and exits 130), so a signal
+ * sent to the caller alone stops the pipeline as Ctrl-C to the whole
+ * process group does, and the caller then reports how the stages ended.  The
  * caller becomes a child subreaper: processes a stage leaves behind are
  * reaped when the stages are done (for up to 2 s), never left as zombies.
  */
@@ -35,7 +37,8 @@ int pipeline_run(char *const *const stages[], size_t n, struct pipeline_status *
  * The pipeline's exit code: the first stage (from the left) that failed
  * with a code other than 0 or 130 wins, because the stages after it only
  * saw its input end; otherwise the last stage's code.  *failed is the index
- * of the stage that decided, or -1 when the last stage decided.
+ * of that failed stage, to be named, or -1 when none failed: every code is
+ * 0 or 130, or the last stage's is 1, its verdict (KT_EXIT_FAIL).
  */
 int pipeline_exit_code(const struct pipeline_status *st, size_t n, int *failed);
 

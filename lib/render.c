@@ -13,14 +13,59 @@ void render_init(struct render *r, enum render_format fmt, FILE *f)
 	r->f = f;
 	r->all = json_array();
 	r->n = 0;
-	if (fmt == RENDER_TAP)
-		fprintf(f, "TAP version 13\n");
+}
+
+/* TAP's first line comes with the first output: no input, no output at all. */
+static void tap_header(struct render *r)
+{
+	if (r->fmt == RENDER_TAP && !r->n)
+		fprintf(r->f, "TAP version 13\n");
 }
 
 void render_release(struct render *r)
 {
 	json_decref(r->all);
 	r->all = NULL;
+}
+
+enum clean {
+	CLEAN_TEXT, /* a terminal: no control characters */
+	CLEAN_TAP,  /* a TAP test line: also no "#", which starts a directive */
+	CLEAN_YAML, /* inside a YAML single-quoted scalar: quotes doubled */
+};
+
+/*
+ * Names and messages come from the stream, which anyone can write: a
+ * newline would forge a TAP line, an escape sequence would drive the
+ * terminal.  Control characters (C0, DEL, C1) become visible escapes.
+ */
+static void put_clean(FILE *f, const char *s, size_t len, enum clean how)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+	for (; p < end; p++) {
+		if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\t')
+			fputs("\\t", f);
+		else if (*p == '\r')
+			fputs("\\r", f);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else if (*p == 0xc2 && p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9f)
+			fprintf(f, "\\u%04x", *++p); /* UTF-8 of U+0080..U+009F */
+		else if (how == CLEAN_TAP && *p == '#')
+			fputs("\\#", f);
+		else if (how == CLEAN_YAML && *p == '\'')
+			fputs("''", f);
+		else
+			fputc(*p, f);
+	}
+}
+
+static void put_str(FILE *f, const char *s, enum clean how)
+{
+	put_clean(f, s, strlen(s), how);
 }
 
 static const char *str(const json_t *o, const char *key)
@@ -45,11 +90,18 @@ static void text_where(struct render *r, const json_t *v)
 
 	if (!*str(v, "scheduler"))
 		return;
-	fprintf(r->f, " [%s", str(v, "scheduler"));
-	if (*str(v, "kernel"))
-		fprintf(r->f, ", %s", str(v, "kernel"));
-	json_object_foreach(json_object_get(v, "labels"), key, val)
-		fprintf(r->f, ", %s=%s", key, json_string_value(val) ? json_string_value(val) : "?");
+	fputs(" [", r->f);
+	put_str(r->f, str(v, "scheduler"), CLEAN_TEXT);
+	if (*str(v, "kernel")) {
+		fputs(", ", r->f);
+		put_str(r->f, str(v, "kernel"), CLEAN_TEXT);
+	}
+	json_object_foreach(json_object_get(v, "labels"), key, val) {
+		fputs(", ", r->f);
+		put_str(r->f, key, CLEAN_TEXT);
+		fputc('=', r->f);
+		put_str(r->f, json_string_value(val) ? json_string_value(val) : "?", CLEAN_TEXT);
+	}
 	fputc(']', r->f);
 }
 
@@ -72,7 +124,9 @@ static void text_tail(struct render *r, const char *tail, unsigned max_lines)
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
 			nl = (char *)end;
-		fprintf(r->f, "    | %.*s\n", (int)(nl - p), p);
+		fputs("    | ", r->f);
+		put_clean(r->f, p, (size_t)(nl - p), CLEAN_TEXT);
+		fputc('\n', r->f);
 	}
 }
 
@@ -81,26 +135,25 @@ static void text_verdict(struct render *r, const json_t *v)
 	const json_t *d;
 	size_t i;
 
-	fprintf(r->f, "[%s] %s (%.1fs)", status(v), str(v, "scenario_name"),
-		json_number_value(json_object_get(v, "duration_s")));
+	fprintf(r->f, "[%s] ", status(v));
+	put_str(r->f, str(v, "scenario_name"), CLEAN_TEXT);
+	fprintf(r->f, " (%.1fs)", json_number_value(json_object_get(v, "duration_s")));
 	text_where(r, v);
 	fputc('\n', r->f);
 	json_array_foreach(json_object_get(v, "details"), i, d) {
-		fprintf(r->f, "  %s\n", str(d, "message"));
+		fputs("  ", r->f);
+		put_str(r->f, str(d, "message"), CLEAN_TEXT);
+		fputc('\n', r->f);
 		if (*str(d, "log_tail"))
 			text_tail(r, str(d, "log_tail"), 8);
 	}
 }
 
-/* A YAML single-quoted scalar: quotes doubled, nothing else to escape. */
+/* A YAML single-quoted scalar: quotes doubled, control characters escaped. */
 static void yaml_quoted(FILE *f, const char *s)
 {
 	fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputc('\'', f);
-		fputc(*s == '\n' ? ' ' : *s, f);
-	}
+	put_str(f, s, CLEAN_YAML);
 	fputc('\'', f);
 }
 
@@ -122,7 +175,9 @@ static void tap_where(struct render *r, const json_t *v)
 	if (json_object_size(json_object_get(v, "labels")))
 		fprintf(r->f, "  labels:\n");
 	json_object_foreach(json_object_get(v, "labels"), key, val) {
-		fprintf(r->f, "    %s: ", key);
+		fputs("    ", r->f);
+		yaml_quoted(r->f, key);
+		fputs(": ", r->f);
 		yaml_quoted(r->f, json_string_value(val) ? json_string_value(val) : "");
 		fputc('\n', r->f);
 	}
@@ -134,20 +189,23 @@ static void tap_verdict(struct render *r, const json_t *v)
 	const char *st = status(v);
 	size_t i;
 
+	fprintf(r->f, "%s %u - ", !strcmp(st, "FAIL") ? "not ok" : "ok", r->n);
+	put_str(r->f, str(v, "scenario_name"), CLEAN_TAP);
 	if (!strcmp(st, "SKIP")) {
 		d = json_array_get(details, 0);
-		fprintf(r->f, "ok %u - %s # SKIP %s\n", r->n, str(v, "scenario_name"),
-			d ? str(d, "message") : "");
+		fputs(" # SKIP ", r->f);
+		put_str(r->f, d ? str(d, "message") : "", CLEAN_TEXT);
+		fputc('\n', r->f);
 		return;
 	}
-	fprintf(r->f, "%s %u - %s\n", !strcmp(st, "PASS") ? "ok" : "not ok", r->n,
-		str(v, "scenario_name"));
+	fputc('\n', r->f);
 	fprintf(r->f, "  ---\n  duration_ms: %.0f\n",
 		json_number_value(json_object_get(v, "duration_s")) * 1000.0);
 	tap_where(r, v);
 	if (json_array_size(details)) {
 		fprintf(r->f, "  details:\n");
 		json_array_foreach(details, i, d) {
+			/* kinds are ours (checks.h); messages quote the stream */
 			fprintf(r->f, "    - kind: %s\n      message: ", str(d, "kind"));
 			yaml_quoted(r->f, str(d, "message"));
 			fputc('\n', r->f);
@@ -160,6 +218,7 @@ void render_verdict(struct render *r, const json_t *v)
 {
 	json_t *copy = json_deep_copy(v);
 
+	tap_header(r);
 	r->n++;
 	json_object_del(copy, "type");
 	json_object_del(copy, "t_ns");
@@ -178,6 +237,7 @@ void render_finish(struct render *r, const json_t *summary)
 	json_int_t skipped = json_integer_value(json_object_get(summary, "skipped"));
 	json_int_t total = json_integer_value(json_object_get(summary, "total"));
 
+	tap_header(r);
 	switch (r->fmt) {
 	case RENDER_TEXT:
 		fprintf(r->f, "%s%lld/%lld passed (%lld failed, %lld skipped) in %.1fs\n",

@@ -10,6 +10,10 @@
  *   render_finish(&r, summary);       totals, TAP plan, the JSON array
  *   render_junit_file(&r, path);      when --junit was given (any format)
  *   render_release(&r);
+ *
+ * What a verdict quotes from the stream (names, reasons, messages, scheduler
+ * output) is written with its control characters escaped, and in a TAP test
+ * line with "#" escaped: the stream cannot forge lines or drive a terminal.
  */
 #ifndef KTSTR_RENDER_H
 #define KTSTR_RENDER_H

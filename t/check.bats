@@ -131,6 +131,38 @@ verdict_kinds() {
 	[[ "$stderr" == *"line 7: worker record: \"group\" is not an integer"* ]]
 }
 
+@test "ktstr-check: a bad record inside a scenario fails it naming the line, not the end of input" {
+	run -2 --separate-stderr bash -c "$FIXTURES/check/mkstream.sh | sed '7s/\"group\":1/\"group\":\"x\"/' | ktstr-check --text"
+	[[ "$output" == *"[FAIL] unit/default"*"  stopped judging: line 7: worker record: \"group\" is not an integer"* ]]
+	[[ "$output" != *"input ended"* ]]
+}
+
+# $1: the records (printf format); the rest: what stderr must hold after "line N: "
+refused() {
+	local in=$1
+	shift
+	run -2 --separate-stderr bash -c "printf '$in' | ktstr-check --text"
+	[[ "$stderr" == "ktstr-check: $1" ]] || { echo "stderr: $stderr"; return 1; }
+	[[ "$output" != *"[PASS]"* ]] || { echo "stdout: $output"; return 1; }
+}
+
+@test "ktstr-check: a stream that is not well formed exits 2 naming the line, and passes nothing" {
+	refused '{"type":"scenario_begin","name":"x"}\n{"type":"scenario_end","name":"y"}\n' \
+		"line 2: scenario_end 'y' does not match scenario_begin 'x'"
+	[[ "$output" == *"[FAIL] x (0.0s)"*"stopped judging: line 2: scenario_end 'y'"*"0/1 passed (1 failed"* ]]
+	refused '{"type":"scenario_end","name":"y"}\n' "line 1: scenario_end 'y' without a scenario_begin"
+	refused '{"type":"scenario_begin","name":"x"}\n{"type":"scenario_end"}\n' \
+		'line 2: scenario_end record needs a string "name"'
+	refused '{"type":"scenario_begin"}\n{"type":"scenario_end"}\n' \
+		'line 1: scenario_begin record needs a non-empty string "name"'
+	refused '{"type":"scenario_begin","name":5}\n{"type":"scenario_end","name":5}\n' \
+		'line 1: scenario_begin record needs a non-empty string "name"'
+	refused '{"type":"skip","reason":"r"}\n' 'line 1: skip record needs a non-empty string "name"'
+	# a refused record outside any scenario opens no implicit one
+	refused '{"type":"worker"}\n' 'line 1: worker record: needs an integer "group"'
+	[[ "$output" == "0/0 passed (0 failed, 0 skipped) in "* ]]
+}
+
 @test "ktstr-check: wake latency pools every worker's histogram exactly" {
 	# worker A: 99 samples at 100 (bucket 100); worker B: one at 1000000
 	run -0 bash -c "$FIXTURES/check/mkstream.sh | jq -c 'if .type==\"worker\" and .index==0 then .wake={samples:99,hist:{sub_bits:7,count:99,min:100,max:100,sum:9900,sumsq:990000,buckets:[[100,99]]}} elif .type==\"worker\" then .wake={samples:1,hist:{sub_bits:7,count:1,min:1000000,max:1000000,sum:1000000,sumsq:1e12,buckets:[[$(printf '%s' 2672),1]]}} else . end' | ktstr-check --json --wake-p99-limit-us 1"
@@ -262,4 +294,54 @@ more_scenarios() {
 	# begin at +5 s + 1000 ns, the last record 2000 ns later: not hours of host uptime
 	[ "$(jq -r '.[0].duration_s < 0.001' <<<"$output")" = true ]
 	[[ "$(jq -r '.[0].details[-1].message' <<<"$output")" == *"input ended before the scenario did"* ]]
+}
+
+# --- names and messages from the stream, in every format ------------------------
+
+@test "ktstr-check: --tap escapes names and reasons, so no record forges a test line or directive" {
+	require_cmd prove
+	printf '%s\n' '{"type":"scenario_begin","name":"a\nnot ok 5 # SKIP"}' \
+		'{"type":"scenario_end","name":"a\nnot ok 5 # SKIP","error":"boom\nnot ok 6"}' \
+		'{"type":"scenario_begin","name":"b # TODO"}' \
+		'{"type":"scenario_end","name":"b # TODO","error":"boom"}' \
+		'{"type":"skip","name":"s\n# SKIP ok","reason":"r\nnot ok 9"}' >"$BATS_TEST_TMPDIR/s.ndjson"
+	run -1 --separate-stderr ktstr-check --tap <"$BATS_TEST_TMPDIR/s.ndjson"
+	[ "$(grep -cE '^(not )?ok ' <<<"$output")" -eq 3 ]
+	[[ "$output" == *'not ok 1 - a\nnot ok 5 \# SKIP'$'\n'* ]]
+	[[ "$output" == *"message: 'scenario failed: boom\nnot ok 6'"* ]]
+	[[ "$output" == *'not ok 2 - b \# TODO'$'\n'* ]]
+	[[ "$output" == *'ok 3 - s\n\# SKIP ok # SKIP r\nnot ok 9'$'\n'* ]]
+	# a harness sees two failures (a "# TODO" in a name does not excuse one) and a skip
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out.tap"
+	run -1 prove -e cat "$BATS_TEST_TMPDIR/out.tap"
+	[[ "$output" == *"Failed tests:  1-2"* ]]
+}
+
+@test "ktstr-check: --text shows control characters as escapes, never raw" {
+	local esc='\u001b[2J\u009b31m\u0007'
+	printf '%s\n' "{\"type\":\"scheduler\",\"event\":\"attached\",\"ops\":\"s$esc\",\"kernel\":\"k$esc\",\"labels\":{\"l$esc\":\"v$esc\"}}" \
+		"{\"type\":\"scenario_begin\",\"name\":\"n$esc\"}" \
+		"{\"type\":\"error\",\"tool\":\"t\",\"message\":\"m$esc\",\"log_tail\":\"tail$esc\n\"}" \
+		"{\"type\":\"scenario_end\",\"name\":\"n$esc\"}" \
+		"{\"type\":\"skip\",\"name\":\"k$esc\",\"reason\":\"r$esc\"}" >"$BATS_TEST_TMPDIR/s.ndjson"
+	run -1 --separate-stderr ktstr-check --text <"$BATS_TEST_TMPDIR/s.ndjson"
+	[[ "$output" != *[$'\x01'-$'\x09'$'\x0b'-$'\x1f'$'\x7f']* ]]
+	[[ "$output" != *$'\xc2\x9b'* ]]
+	[[ "$output" == *'[FAIL] n\x1b[2J\u009b31m\x07 (0.0s) [s\x1b[2J\u009b31m\x07, k\x1b'* ]]
+	[[ "$output" == *', l\x1b[2J\u009b31m\x07=v\x1b'* ]]
+	[[ "$output" == *'  t: m\x1b[2J'* ]]
+	[[ "$output" == *'    | tail\x1b[2J'* ]]
+	[[ "$output" == *'[SKIP] k\x1b[2J\u009b31m\x07 (0.0s)'*'  r\x1b[2J'* ]]
+}
+
+@test "ktstr-check: an empty input writes nothing at all, in any format, and no JUnit file" {
+	local f
+	for f in --text --tap --json --ndjson; do
+		run -0 --separate-stderr ktstr-check "$f" --junit "$BATS_TEST_TMPDIR/r.xml" </dev/null
+		[ -z "$output" ] && [ -z "$stderr" ]
+		[ ! -e "$BATS_TEST_TMPDIR/r.xml" ]
+	done
+	# one record is a run of nothing, which says so
+	run -0 bash -c "echo '{\"type\":\"topo\"}' | ktstr-check --tap"
+	[ "$output" = "$(printf 'TAP version 13\n1..0')" ]
 }

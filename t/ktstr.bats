@@ -250,6 +250,70 @@ fake_tool() { # dir name script-body
 	[[ "$stderr" == *"stage 2 (ktstr-cgroup) with exit status 3"* ]]
 }
 
+@test "ktstr run: a failing ktstr-check is named like any stage, but its verdict is not" {
+	require_root
+	local dir
+	dir=$(lonely_ktstr)
+	fake_tool "$dir" ktstr-topo 'echo "{\"type\":\"topo\"}"'
+	fake_tool "$dir" ktstr-cgroup 'cat'
+	fake_tool "$dir" ktstr-work 'cat'
+	fake_tool "$dir" ktstr-check 'echo "ktstr-check: cannot write x" >&2; exit 3'
+	run -3 --separate-stderr "$dir/ktstr" run --junit /nonexistent/j.xml
+	[[ "$stderr" == *"'run' failed in stage 4 (ktstr-check) with exit status 3"* ]]
+	# a usage error: ktstr-check leaves at once, and upstream sees a closed pipe
+	fake_tool "$dir" ktstr-check 'exit 2'
+	fake_tool "$dir" ktstr-work 'sleep 0.2; cat || exit 130'
+	run -2 --separate-stderr "$dir/ktstr" run --spread-limit -1
+	[[ "$stderr" == *"'run' failed in stage 4 (ktstr-check) with exit status 2"* ]]
+	fake_tool "$dir" ktstr-check 'cat >/dev/null; exit 1'
+	run -1 --separate-stderr "$dir/ktstr" run
+	[[ "$stderr" != *"failed in stage"* ]]
+}
+
+@test "ktstr run: a usage error upstream writes no results; a run of no scenarios says none ran" {
+	require_root
+	local dir
+	dir=$(lonely_ktstr)
+	cp "$KTSTR_BIN/ktstr-check" "$dir/"
+	fake_tool "$dir" ktstr-topo 'echo "{\"type\":\"topo\"}"'
+	fake_tool "$dir" ktstr-cgroup 'echo "ktstr-cgroup: --duration: bad" >&2; exit 2'
+	fake_tool "$dir" ktstr-work 'cat'
+	run -2 --separate-stderr "$dir/ktstr" run --duration abc --text
+	[ -z "$output" ]
+	[[ "$stderr" == *"'run' failed in stage 2 (ktstr-cgroup) with exit status 2"* ]]
+	fake_tool "$dir" ktstr-cgroup 'cat'
+	run -0 --separate-stderr "$dir/ktstr" run --text
+	[[ "$output" == "0/0 passed (0 failed, 0 skipped) in "* ]]
+}
+
+@test "ktstr run: SIGINT or SIGTERM sent to ktstr alone reaches every stage, exit 130" {
+	require_root
+	local dir sig pid st i
+	dir=$(lonely_ktstr)
+	# each stage says which signal stopped it, or ends by itself after 5 s
+	fake_tool "$dir" ktstr-topo 'echo "{\"type\":\"topo\"}"'
+	for t in ktstr-cgroup ktstr-work ktstr-check; do
+		fake_tool "$dir" "$t" "trap 'echo $t: INT >&2; exit 130' INT; trap 'echo $t: TERM >&2; exit 130' TERM
+			i=0; while [ \$i -lt 100 ]; do sleep 0.05; i=\$((i + 1)); done"
+	done
+	for sig in INT TERM; do
+		"$dir/ktstr" run >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+		pid=$!
+		for i in $(seq 100); do
+			[ "$(pgrep -c -P "$pid")" -ge 3 ] && break
+			sleep 0.05
+		done
+		sleep 0.2
+		st=0
+		kill -"$sig" "$pid"
+		wait "$pid" || st=$?
+		[ "$st" -eq 130 ] || { echo "$sig: exit $st"; cat "$BATS_TEST_TMPDIR/err"; return 1; }
+		for t in ktstr-cgroup ktstr-work ktstr-check; do
+			grep -qx "$t: $sig" "$BATS_TEST_TMPDIR/err" || { echo "$t did not get SIG$sig"; cat "$BATS_TEST_TMPDIR/err"; return 1; }
+		done
+	done
+}
+
 @test "ktstr completions: bash, zsh and fish scripts parse" {
 	require_cmd zsh
 	require_cmd fish

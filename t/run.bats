@@ -49,6 +49,16 @@ worker_pids() {
 	assert_nothing_left
 }
 
+@test "ktstr run: a usage error of ktstr-cgroup exits 2 with no results on stdout" {
+	run -2 --separate-stderr ktstr run --duration abc
+	[ -z "$output" ]
+	[[ "$stderr" == *"--duration: 'abc' is not a duration"* ]]
+	run -2 --separate-stderr ktstr run --scenario nonexistent --text
+	[ -z "$output" ]
+	[[ "$stderr" == *"no scenario 'nonexistent'"* ]]
+	assert_nothing_left
+}
+
 @test "ktstr run: --json, --tap and --junit agree and parse" {
 	require_cmd prove
 	require_cmd xmllint
@@ -146,6 +156,20 @@ worker_pids() {
 	for p in $workers; do
 		[ ! -e "/proc/$p" ] || { echo "worker $p is still there"; return 1; }
 	done
+}
+
+@test "ktstr run: SIGINT to ktstr alone stops the run with partial results, exit 130, nothing left" {
+	local out=$BATS_TEST_TMPDIR/out st=0
+	ktstr run --scenario cgroup_steady --flags llc --duration 6 --text >"$out" 2>/dev/null &
+	bg=$!
+	worker_pids cg_0 >/dev/null
+	sleep 0.5
+	kill -INT "$bg"
+	wait "$bg" || st=$?
+	bg=
+	[ "$st" -eq 130 ]
+	grep -q "\[FAIL\] cgroup_steady/llc" "$out"
+	assert_nothing_left
 }
 
 @test "ktstr run: Ctrl-C stops the run with partial results, exit 130, nothing left" {

@@ -256,12 +256,13 @@ static int read_stream(struct checker *c, struct kt_diag *d)
 	}
 }
 
-static int finish(struct checker *c, int rc)
+/* why: the reason the rest of the stream was not judged, NULL at its end. */
+static int finish(struct checker *c, int rc, const char *why)
 {
 	json_t *summary;
 	int werr;
 
-	emit_verdict(c, judge_finish(&c->judge));
+	emit_verdict(c, judge_finish(&c->judge, why));
 	summary = judge_summary(&c->judge);
 	clear_progress(c);
 	if (c->o->fmt == RENDER_NDJSON)
@@ -299,7 +300,13 @@ static int check_run(const struct check_opts *o)
 			ndjson_write_new(&c.out, ndjson_error_record(d.msg, true));
 		code = rc == -ENOMEM ? KT_EXIT_ENV : KT_EXIT_USAGE;
 	}
-	code = finish(&c, code);
+	/*
+	 * Not one line: nothing ran, so there is nothing to sum up.  In ktstr run
+	 * that is a stage before us failing before it wrote anything (a usage
+	 * error), which ktstr names; "0/0 passed" would read as a run.
+	 */
+	if (c.in.lineno > 0)
+		code = finish(&c, code, code == KT_EXIT_USAGE || code == KT_EXIT_ENV ? d.msg : NULL);
 	ndjson_reader_release(&c.in);
 	render_release(&c.render);
 	judge_release(&c.judge);

@@ -68,6 +68,22 @@ static void test_interrupted_stages_give_130(void)
 	CHECK(pipeline_exit_code(st, 2, &who) == 2);
 }
 
+/* The last stage's verdict (1) is not a failure; any other code of it is, and is named. */
+static void test_failing_last_stage_is_named(void)
+{
+	struct pipeline_status st[2] = { { .exit_code = KT_EXIT_INTR }, { .exit_code = KT_EXIT_USAGE } };
+	int who;
+
+	CHECK(pipeline_exit_code(st, 2, &who) == KT_EXIT_USAGE && who == 1);
+	st[0].exit_code = 0;
+	st[1].exit_code = KT_EXIT_ENV;
+	CHECK(pipeline_exit_code(st, 2, &who) == KT_EXIT_ENV && who == 1);
+	st[1].exit_code = KT_EXIT_FAIL;
+	CHECK(pipeline_exit_code(st, 2, &who) == KT_EXIT_FAIL && who == -1);
+	st[1].exit_code = KT_EXIT_INTR;
+	CHECK(pipeline_exit_code(st, 2, &who) == KT_EXIT_INTR && who == -1);
+}
+
 static void test_no_descriptor_leaks(void)
 {
 	char *const *stages[] = { echo_argv, count_argv };
@@ -88,6 +104,7 @@ int main(void)
 	RUN(test_last_stage_code_passes_through);
 	RUN(test_missing_program_is_reported);
 	RUN(test_interrupted_stages_give_130);
+	RUN(test_failing_last_stage_is_named);
 	RUN(test_no_descriptor_leaks);
 	return unit_done();
 }
