@@ -19,14 +19,22 @@ static void on_stop(int signo)
 	forward_signo = signo;
 }
 
-/* In the child: wire stdin/stdout, then exec; report exec failure via errfd. */
-static void exec_stage(char *const argv[], int in, int out, int errfd)
+/*
+ * In the child: wire stdin/stdout, then exec; report exec failure via errfd.
+ * A dispatcher killed outright (SIGKILL) cannot pass anything on, so each
+ * stage asks the kernel for a SIGTERM when its parent dies: a VM or a run
+ * does not go on holding CPUs for a dispatcher that is gone.
+ */
+static void exec_stage(char *const argv[], int in, int out, int errfd, pid_t parent)
 {
 	int e;
 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent) /* it died before the request */
+		_exit(128 + SIGTERM);
 	if ((in != STDIN_FILENO && dup2(in, STDIN_FILENO) < 0) ||
 	    (out != STDOUT_FILENO && dup2(out, STDOUT_FILENO) < 0))
 		goto fail;
@@ -49,6 +57,8 @@ static int start_stage(char *const argv[], int in, int out, int close_in_child,
 	int errp[2], e = 0;
 	ssize_t n;
 
+	pid_t self = getpid();
+
 	if (pipe2(errp, O_CLOEXEC) < 0)
 		return -errno;
 	st->pid = fork();
@@ -62,7 +72,7 @@ static int start_stage(char *const argv[], int in, int out, int close_in_child,
 		close(errp[0]);
 		if (close_in_child >= 0)
 			close(close_in_child);
-		exec_stage(argv, in, out, errp[1]);
+		exec_stage(argv, in, out, errp[1], self);
 	}
 	close(errp[1]);
 	do

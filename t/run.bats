@@ -18,14 +18,28 @@ teardown() {
 	true
 }
 
-# Nothing of a run survives it: no cgroup, no worker, no stage.
+# Ours: a process whose environment has this test's lock directory (every
+# stage and worker inherits it), so other runs on the machine do not count.
+ours() {
+	tr '\0' '\n' 2>/dev/null <"/proc/$1/environ" | grep -qx "KTSTR_LOCK_DIR=$KTSTR_LOCK_DIR"
+}
+
+# Nothing of a run survives it: no cgroup whose run is gone, no worker, no stage.
 assert_nothing_left() {
-	local left
+	local left d pid
 	sleep 0.2
-	left=$(find /sys/fs/cgroup -maxdepth 2 -name 'ktstr-*' 2>/dev/null)
+	left=$(find /sys/fs/cgroup -maxdepth 2 -regex '.*/ktstr-[0-9]+' 2>/dev/null |
+		while read -r d; do
+			pid=${d##*/ktstr-}
+			# a live owner is another run's (or ours, caught below as a process)
+			kill -0 "$pid" 2>/dev/null || echo "$d"
+		done)
 	[ -z "$left" ] || { echo "cgroups left: $left"; return 1; }
-	left=$(pgrep -x 'ktstr-work|ktstr-cgroup|ktstr-check' | while read -r p; do
-		grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null || echo "$p"; done)
+	left=$(pgrep -x 'ktstr-work|ktstr-cgroup|ktstr-check|ktstr-topo' | while read -r p; do
+		if ours "$p" && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null; then
+			echo "$p"
+		fi
+	done)
 	[ -z "$left" ] || { echo "processes left: $left"; ps -o pid,args -p $left; return 1; }
 }
 
@@ -169,6 +183,26 @@ worker_pids() {
 	bg=
 	[ "$st" -eq 130 ]
 	grep -q "\[FAIL\] cgroup_steady/llc" "$out"
+	assert_nothing_left
+}
+
+@test "ktstr run: SIGKILL to ktstr alone stops its stages too, and they leave nothing" {
+	ktstr run --scenario cgroup_steady --flags llc --duration 30 --text >/dev/null 2>&1 &
+	bg=$!
+	worker_pids cg_0 >/dev/null
+	kill -KILL "$bg"
+	wait "$bg" || true
+	bg=
+	# the stages had a SIGTERM from the kernel when their parent died
+	local left p
+	for _ in $(seq 100); do
+		left=
+		for p in $(pgrep -x 'ktstr-work|ktstr-cgroup|ktstr-check|ktstr-topo'); do
+			ours "$p" && left=1
+		done
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
 	assert_nothing_left
 }
 
