@@ -159,6 +159,40 @@ fake_kernel() {
 	[ "$mem" -ge 256 ]
 }
 
+@test "ktstr-vm: --dry-run builds a qemu command line for 16 and 128 NUMA nodes" {
+	[ -x /bin/busybox ] || skip "needs busybox-static"
+	run -0 --separate-stderr ktstr-vm --kernel "$(fake_kernel)" --topology 16,16,1,1 --dry-run \
+		--exec true
+	q=$(grep '^qemu ' <<<"$output")
+	[[ "$q" == *" -numa node,nodeid=15,cpus=15-15,memdev=m15 "* ]]
+	[[ "$q" == *" -serial chardev:s3" ]] # nothing after the nodes was lost
+	[ "$(sed -n 's/^memory_mb //p' <<<"$output")" -ge 1024 ] # 64 MB a node
+	run -0 --separate-stderr ktstr-vm --kernel "$(fake_kernel)" --topology 128,256,1,1 \
+		--dry-run --exec true
+	[[ "$output" == *" -numa node,nodeid=127,cpus=254-255,memdev=m127 "* ]]
+}
+
+@test "ktstr-vm: more NUMA nodes than qemu supports exits 2" {
+	run -2 --separate-stderr ktstr-vm --kernel "$(fake_kernel)" --topology 129,129,1,1 \
+		--dry-run --exec true
+	assert_error_from ktstr-vm
+	[[ "$stderr" == *"at most 128"* ]]
+}
+
+@test "ktstr-vm: a guest that cannot be launched exits 3 at once, not waiting for it" {
+	[ -x /bin/busybox ] || skip "needs busybox-static"
+	export KTSTR_QEMU=false # were it launched, it would stop at once too
+	kernel=$(fake_kernel)
+	hit=
+	# few descriptors: the levels before the guest come up, its socket pairs do not
+	for n in 6 8 10 12 14 16 18; do
+		run -3 --separate-stderr bash -c "ulimit -n $n; exec timeout 20 ktstr-vm \
+			--kernel '$kernel' --exec true"
+		[[ "$stderr" == *"cannot create a "*"Too many open files"* ]] && hit=1
+	done
+	[ -n "$hit" ]
+}
+
 @test "ktstr-vm: the base initramfs is cached and reused" {
 	[ -x /bin/busybox ] || skip "needs busybox-static"
 	run -0 --separate-stderr ktstr-vm --kernel "$(fake_kernel)" --dry-run --exec true
