@@ -255,17 +255,21 @@ boot_topology() {
 	[ "$output" = '["topo",2]' ]
 }
 
-@test "ktstr-vm: an included jq and a directory work in the guest" {
+@test "ktstr-vm: an included jq and a directory work in the guest, but never replace a ktstr tool" {
 	require_vm
 	mkdir -p "$BATS_TEST_TMPDIR/tree/sub/deeper" "$BATS_TEST_TMPDIR/tree/empty"
 	echo deep >"$BATS_TEST_TMPDIR/tree/sub/deeper/file"
 	printf '#!/bin/sh\necho script-ran\n' >"$BATS_TEST_TMPDIR/tree/sub/tool.sh"
 	chmod +x "$BATS_TEST_TMPDIR/tree/sub/tool.sh"
+	# a scheduler named like a tool, as "ktstr run --scheduler ./ktstr" includes it
+	printf '#!/bin/sh\necho impostor\n' >"$BATS_TEST_TMPDIR/tree/sub/ktstr"
+	chmod +x "$BATS_TEST_TMPDIR/tree/sub/ktstr"
 	run -0 --separate-stderr ktstr-vm --kernel "$KERNEL" --timeout 120 -i jq \
 		-i "$BATS_TEST_TMPDIR/tree" \
 		--exec 'jq -n -c "[1,2] | add"; cat /include-files/tree/sub/deeper/file;
-			[ -d /include-files/tree/empty ] && echo empty-dir; tool.sh; command -v jq'
-	[ "$output" = "$(printf '3\ndeep\nempty-dir\nscript-ran\n/include-files/jq')" ]
+			[ -d /include-files/tree/empty ] && echo empty-dir; tool.sh; command -v jq;
+			command -v ktstr'
+	[ "$output" = "$(printf '3\ndeep\nempty-dir\nscript-ran\n/include-files/jq\n/ktstr/bin/ktstr')" ]
 }
 
 @test "ktstr-vm: a guest kernel panic exits 3 with the panic and console tail" {
