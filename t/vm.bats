@@ -193,6 +193,41 @@ fake_kernel() {
 	[ -n "$hit" ]
 }
 
+# A qemu stand-in: prints "$console" on the console, "init 0.5" on the control
+# port when $init is set, then hangs without a word on the command's output.
+fake_qemu() {
+	cat >"$BATS_TEST_TMPDIR/qemu" <<'EOF'
+#!/bin/bash
+for a; do
+	case $a in socket,id=s0,fd=*) con=${a##*fd=} ;; socket,id=s3,fd=*) ctl=${a##*fd=} ;; esac
+done
+[ -n "$console" ] && printf '%s\n' "$console" >&"$con"
+[ -n "$init" ] && printf 'init 0.5\n' >&"$ctl"
+exec sleep 600
+EOF
+	chmod +x "$BATS_TEST_TMPDIR/qemu"
+	echo "$BATS_TEST_TMPDIR/qemu"
+}
+
+@test "ktstr-vm: --idle-timeout does not count boot time; --timeout then says /init had not started" {
+	[ -x /bin/busybox ] || skip "needs busybox-static"
+	KTSTR_QEMU=$(fake_qemu) console="booting slowly" \
+		run -3 --separate-stderr ktstr-vm --kernel "$(fake_kernel)" --idle-timeout 1s \
+		--timeout 3s --exec true
+	[[ "$stderr" == *"did not finish within --timeout (it had not started /init"* ]]
+	[[ "$stderr" == *"console's last lines:"*"booting slowly"* ]]
+	[[ "$stderr" != *"wrote nothing"* ]]
+}
+
+@test "ktstr-vm: --idle-timeout counts from /init; an empty console is said to be empty" {
+	[ -x /bin/busybox ] || skip "needs busybox-static"
+	KTSTR_QEMU=$(fake_qemu) init=1 \
+		run -3 --separate-stderr ktstr-vm --kernel "$(fake_kernel)" --idle-timeout 1s \
+		--timeout 20s --exec true
+	[[ "$stderr" == *"the guest command wrote nothing for 1 s (--idle-timeout)"* ]]
+	[[ "$stderr" == *"the guest console printed nothing"* ]]
+}
+
 @test "ktstr-vm: the base initramfs is cached and reused" {
 	[ -x /bin/busybox ] || skip "needs busybox-static"
 	run -0 --separate-stderr ktstr-vm --kernel "$(fake_kernel)" --dry-run --exec true

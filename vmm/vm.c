@@ -487,13 +487,19 @@ static int verdict(struct vm *vm, struct relay *r, enum relay_end end, int backe
 		kt_warnc(r->write_errno, NULL, "cannot write the guest's output");
 		return KT_EXIT_ENV;
 	case RELAY_TIMEOUT:
-		kt_warnx("the guest did not finish within --timeout; it was killed");
+		kt_warnx("the guest did not finish within --timeout%s; it was killed",
+			 r->init_uptime[0] ? "" : " (it had not started /init, nor its command)");
 		relay_print_tail(r, TAIL_LINES);
 		return KT_EXIT_ENV;
 	case RELAY_IDLE:
-		kt_warnx("the guest command wrote nothing for %.0f s (--idle-timeout): it hangs, "
-			 "or the guest does; the VM was killed",
-			 (double)vm->cfg->idle_timeout_ns / 1e9);
+		if (!r->init_uptime[0])
+			kt_warnx("the guest kernel did not start /init within %.0f s (--idle-timeout "
+				 "allows booting that long): it hangs at boot; the VM was killed",
+				 (double)(ktime_now_ns() - r->start_ns) / 1e9);
+		else
+			kt_warnx("the guest command wrote nothing for %.0f s (--idle-timeout): it "
+				 "hangs, or the guest does; the VM was killed",
+				 (double)vm->cfg->idle_timeout_ns / 1e9);
 		relay_print_tail(r, TAIL_LINES);
 		return KT_EXIT_ENV;
 	case RELAY_STOPPED:
