@@ -159,6 +159,75 @@ fake_kernel() {
 	[ "$mem" -ge 256 ]
 }
 
+@test "ktstr-vm: --dry-run builds a qemu command line for 16 and 128 NUMA nodes" {
+	[ -x /bin/busybox ] || skip "needs busybox-static"
+	run -0 --separate-stderr ktstr-vm --kernel "$(fake_kernel)" --topology 16,16,1,1 --dry-run \
+		--exec true
+	q=$(grep '^qemu ' <<<"$output")
+	[[ "$q" == *" -numa node,nodeid=15,cpus=15-15,memdev=m15 "* ]]
+	[[ "$q" == *" -serial chardev:s3" ]] # nothing after the nodes was lost
+	[ "$(sed -n 's/^memory_mb //p' <<<"$output")" -ge 1024 ] # 64 MB a node
+	run -0 --separate-stderr ktstr-vm --kernel "$(fake_kernel)" --topology 128,256,1,1 \
+		--dry-run --exec true
+	[[ "$output" == *" -numa node,nodeid=127,cpus=254-255,memdev=m127 "* ]]
+}
+
+@test "ktstr-vm: more NUMA nodes than qemu supports exits 2" {
+	run -2 --separate-stderr ktstr-vm --kernel "$(fake_kernel)" --topology 129,129,1,1 \
+		--dry-run --exec true
+	assert_error_from ktstr-vm
+	[[ "$stderr" == *"at most 128"* ]]
+}
+
+@test "ktstr-vm: a guest that cannot be launched exits 3 at once, not waiting for it" {
+	[ -x /bin/busybox ] || skip "needs busybox-static"
+	export KTSTR_QEMU=false # were it launched, it would stop at once too
+	kernel=$(fake_kernel)
+	hit=
+	# few descriptors: the levels before the guest come up, its socket pairs do not
+	for n in 6 8 10 12 14 16 18; do
+		run -3 --separate-stderr bash -c "ulimit -n $n; exec timeout 20 ktstr-vm \
+			--kernel '$kernel' --exec true"
+		[[ "$stderr" == *"cannot create a "*"Too many open files"* ]] && hit=1
+	done
+	[ -n "$hit" ]
+}
+
+# A qemu stand-in: prints "$console" on the console, "init 0.5" on the control
+# port when $init is set, then hangs without a word on the command's output.
+fake_qemu() {
+	cat >"$BATS_TEST_TMPDIR/qemu" <<'EOF'
+#!/bin/bash
+for a; do
+	case $a in socket,id=s0,fd=*) con=${a##*fd=} ;; socket,id=s3,fd=*) ctl=${a##*fd=} ;; esac
+done
+[ -n "$console" ] && printf '%s\n' "$console" >&"$con"
+[ -n "$init" ] && printf 'init 0.5\n' >&"$ctl"
+exec sleep 600
+EOF
+	chmod +x "$BATS_TEST_TMPDIR/qemu"
+	echo "$BATS_TEST_TMPDIR/qemu"
+}
+
+@test "ktstr-vm: --idle-timeout does not count boot time; --timeout then says /init had not started" {
+	[ -x /bin/busybox ] || skip "needs busybox-static"
+	KTSTR_QEMU=$(fake_qemu) console="booting slowly" \
+		run -3 --separate-stderr ktstr-vm --kernel "$(fake_kernel)" --idle-timeout 1s \
+		--timeout 3s --exec true
+	[[ "$stderr" == *"did not finish within --timeout (it had not started /init"* ]]
+	[[ "$stderr" == *"console's last lines:"*"booting slowly"* ]]
+	[[ "$stderr" != *"wrote nothing"* ]]
+}
+
+@test "ktstr-vm: --idle-timeout counts from /init; an empty console is said to be empty" {
+	[ -x /bin/busybox ] || skip "needs busybox-static"
+	KTSTR_QEMU=$(fake_qemu) init=1 \
+		run -3 --separate-stderr ktstr-vm --kernel "$(fake_kernel)" --idle-timeout 1s \
+		--timeout 20s --exec true
+	[[ "$stderr" == *"the guest command wrote nothing for 1 s (--idle-timeout)"* ]]
+	[[ "$stderr" == *"the guest console printed nothing"* ]]
+}
+
 @test "ktstr-vm: the base initramfs is cached and reused" {
 	[ -x /bin/busybox ] || skip "needs busybox-static"
 	run -0 --separate-stderr ktstr-vm --kernel "$(fake_kernel)" --dry-run --exec true
@@ -221,17 +290,21 @@ boot_topology() {
 	[ "$output" = '["topo",2]' ]
 }
 
-@test "ktstr-vm: an included jq and a directory work in the guest" {
+@test "ktstr-vm: an included jq and a directory work in the guest, but never replace a ktstr tool" {
 	require_vm
 	mkdir -p "$BATS_TEST_TMPDIR/tree/sub/deeper" "$BATS_TEST_TMPDIR/tree/empty"
 	echo deep >"$BATS_TEST_TMPDIR/tree/sub/deeper/file"
 	printf '#!/bin/sh\necho script-ran\n' >"$BATS_TEST_TMPDIR/tree/sub/tool.sh"
 	chmod +x "$BATS_TEST_TMPDIR/tree/sub/tool.sh"
+	# a scheduler named like a tool, as "ktstr run --scheduler ./ktstr" includes it
+	printf '#!/bin/sh\necho impostor\n' >"$BATS_TEST_TMPDIR/tree/sub/ktstr"
+	chmod +x "$BATS_TEST_TMPDIR/tree/sub/ktstr"
 	run -0 --separate-stderr ktstr-vm --kernel "$KERNEL" --timeout 120 -i jq \
 		-i "$BATS_TEST_TMPDIR/tree" \
 		--exec 'jq -n -c "[1,2] | add"; cat /include-files/tree/sub/deeper/file;
-			[ -d /include-files/tree/empty ] && echo empty-dir; tool.sh; command -v jq'
-	[ "$output" = "$(printf '3\ndeep\nempty-dir\nscript-ran\n/include-files/jq')" ]
+			[ -d /include-files/tree/empty ] && echo empty-dir; tool.sh; command -v jq;
+			command -v ktstr'
+	[ "$output" = "$(printf '3\ndeep\nempty-dir\nscript-ran\n/include-files/jq\n/ktstr/bin/ktstr')" ]
 }
 
 @test "ktstr-vm: a guest kernel panic exits 3 with the panic and console tail" {

@@ -83,7 +83,7 @@ static const struct route run_routes[] = {
 	{ "--lock-timeout", "DURATION", RUN_CGROUP, "wait this long for CPUs another run holds" },
 	{ "--kernel", "ID", RUN_OWN, "boot kernel ID in a VM and run there (see ktstr-kernel resolve)" },
 	{ "--topology", "N,L,C,T", RUN_OWN, "with --kernel: the VM's nodes, LLCs, cores, threads (default 1,1,1,1)" },
-	{ "--timeout", "DURATION", RUN_OWN, "with --kernel: fail when the VM writes nothing this long (default 2 x --duration + 2m)" },
+	{ "--timeout", "DURATION", RUN_OWN, "with --kernel: fail when the guest command, once booted, writes nothing this long (default 2 x --duration + 2m)" },
 	{ "--scheduler", "PATH", RUN_OWN, "run under this sched_ext scheduler (a path, or a name in $KTSTR_SCHED_DIR or PATH)" },
 	{ "--scheduler-arg", "ARG", RUN_OWN, "an argument for the scheduler (repeatable)" },
 	{ "--attach-timeout", "DURATION", RUN_OWN, "how long the scheduler may take to attach (default 20s)" },

@@ -48,11 +48,13 @@ ln -s /proc/self/fd/0 /dev/stdin
 ln -s /proc/self/fd/1 /dev/stdout
 ln -s /proc/self/fd/2 /dev/stderr
 
-# Included files come first on PATH: every directory under /include-files
-# that holds an executable file.
+# PATH: the ktstr tools, then every directory under /include-files that holds
+# an executable file, then busybox.  The harness's own commands ("ktstr run
+# --stream" of a VM run) must not find an included file of the same name (a
+# scheduler called ktstr); included programs still override busybox applets.
 inc=$(find /include-files -type f -perm -100 2>/dev/null | sed 's|/[^/]*$||' | sort -u |
 	tr '\n' ':')
-export PATH="$inc$PATH"
+export PATH="/ktstr/bin:$inc${PATH#/ktstr/bin:}"
 [ -r /ktstr/env ] && . /ktstr/env
 
 # busybox poweroff/reboot/halt signal PID 1; end the command and report then.

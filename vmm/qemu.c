@@ -16,7 +16,6 @@
 
 #include "qemu.h"
 
-#define MAX_ARGS 96
 #define KILL_GRACE_MS 3000
 
 /*
@@ -40,9 +39,10 @@ bool qemu_kvm_usable(void)
 	return true;
 }
 
+/* Grows as needed: each NUMA node adds four arguments, and nodes are unbounded here. */
 struct argv_builder {
-	char **v;
-	int n;
+	char **v; /* NULL-terminated */
+	size_t n, cap;
 	int failed;
 };
 
@@ -51,11 +51,20 @@ static void arg(struct argv_builder *b, const char *fmt, ...) __attribute__((for
 static void arg(struct argv_builder *b, const char *fmt, ...)
 {
 	va_list ap;
+	char **grown;
 	char *s;
 
-	if (b->failed || b->n >= MAX_ARGS - 1) {
-		b->failed = 1;
+	if (b->failed)
 		return;
+	if (b->n + 1 >= b->cap) {
+		grown = realloc(b->v, 2 * b->cap * sizeof(*grown));
+		if (!grown) {
+			b->failed = 1;
+			return;
+		}
+		memset(grown + b->cap, 0, b->cap * sizeof(*grown));
+		b->v = grown;
+		b->cap *= 2;
 	}
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) < 0) {
@@ -92,7 +101,7 @@ int qemu_build_argv(const char *qemu, const struct vm_launch *l, const int chan_
 	static const char *const fixed[] = { "-nodefaults", "-no-user-config", "-display",
 					     "none", "-no-reboot" };
 	const struct topo_spec *t = &l->topo;
-	struct argv_builder b = { .v = calloc(MAX_ARGS, sizeof(char *)) };
+	struct argv_builder b = { .v = calloc(64, sizeof(char *)), .cap = 64 };
 	size_t i;
 
 	if (!b.v)

@@ -75,6 +75,7 @@ static void ctl_line(struct relay *r, char *line)
 
 	if (!strncmp(line, "init ", 5)) {
 		r->init_ns = ktime_now_ns();
+		r->last_out_ns = r->init_ns; /* the command's silence counts from here, not boot */
 		snprintf(r->init_uptime, sizeof(r->init_uptime), "%s", line + 5);
 		if (r->verbose && parse_double(line + 5, 0, 1e9, &up, &d) == 0)
 			kt_warnx("guest init started: kernel uptime %.2f s, %.2f s after launch",
@@ -239,6 +240,10 @@ static uint64_t next_deadline(const struct relay *r, uint64_t deadline_ns, bool 
 {
 	uint64_t quiet = r->idle_ns ? r->last_out_ns + r->idle_ns : 0;
 
+	/* booting is not the command's silence, but a kernel that hangs there must end too */
+	if (quiet && !r->init_ns)
+		quiet = r->start_ns + (r->idle_ns > RELAY_BOOT_NS ? r->idle_ns : RELAY_BOOT_NS);
+
 	*idle = quiet && (!deadline_ns || quiet < deadline_ns);
 	return *idle ? quiet : deadline_ns;
 }
@@ -313,6 +318,10 @@ void relay_print_tail(const struct relay *r, unsigned max_lines)
 		fwrite(r->tail + start, 1, r->tail_len - start, stderr);
 		if (r->tail[r->tail_len - 1] != '\n')
 			fputc('\n', stderr);
+	} else {
+		/* say so: a missing report reads like a bug */
+		fprintf(stderr, "%s: the guest console printed nothing%s\n", kt_progname(),
+			r->dmesg ? "" : " (the kernel runs quiet; --dmesg shows all its messages)");
 	}
 }
 

@@ -12,6 +12,8 @@
  *   struct relay r;
  *   relay_init(&r, &guest, interactive, dmesg, verbose);
  *   r.idle_ns = ...;                       optional: end when ttyS1 is silent that long
+ *                                          after /init started (before: RELAY_BOOT_NS
+ *                                          or idle_ns, whichever is longer)
  *   end = relay_run(&r, deadline_ns);      until the guest stops, or why not
  *   ... stop the guest if it still runs ...
  *   relay_drain(&r);                       what the guest wrote before stopping
@@ -32,6 +34,7 @@
 #define RELAY_TAIL (16u << 10)
 #define RELAY_DIAG (16u << 10)
 #define RELAY_CTL_LINE 512
+#define RELAY_BOOT_NS (120ull * 1000000000) /* the least idle_ns allows before /init starts */
 
 enum relay_end {
 	RELAY_STOPPED,	   /* the guest stopped by itself */

@@ -81,9 +81,12 @@ int vm_config_check(const struct vm_config *c, struct kt_diag *d)
 				   t->llcs, t->nodes);
 	if (c->idle_timeout_ns && !c->exec)
 		return kt_diag_set(d, EINVAL, "--idle-timeout needs --exec: a shell may stay quiet");
-	if (c->memory_mb && c->memory_mb / t->nodes < 64)
-		return kt_diag_set(d, EINVAL, "--memory-mb %u leaves less than 64 MB per node",
-				   c->memory_mb);
+	if (t->nodes > VM_MAX_NODES)
+		return kt_diag_set(d, EINVAL, "--topology: %u NUMA nodes, qemu supports at most %u",
+				   t->nodes, VM_MAX_NODES);
+	if (c->memory_mb && c->memory_mb / t->nodes < VM_MIN_NODE_MB)
+		return kt_diag_set(d, EINVAL, "--memory-mb %u leaves less than %u MB per node",
+				   c->memory_mb, VM_MIN_NODE_MB);
 	if (c->append && strlen(c->append) > VM_CMDLINE_MAX / 2)
 		return kt_diag_set(d, E2BIG, "--append: the kernel command line is limited to %d "
 					     "bytes",
@@ -286,9 +289,12 @@ static int memory_up(struct vm *vm, struct kt_diag *d)
 	uint64_t archive_mb = (vm->base_bytes + vm->boot_bytes + MIB - 1) / MIB;
 
 	vm->memory_mb = vm->cfg->memory_mb;
-	if (!vm->memory_mb)
+	if (!vm->memory_mb) {
 		vm->memory_mb = (unsigned)(MEMORY_BASE_MB + 2 * archive_mb);
-	else if (vm->memory_mb < 2 * archive_mb + 64)
+		/* the same floor per node as --memory-mb has (vm_config_check) */
+		if (vm->memory_mb < VM_MIN_NODE_MB * vm->cfg->topo.nodes)
+			vm->memory_mb = VM_MIN_NODE_MB * vm->cfg->topo.nodes;
+	} else if (vm->memory_mb < 2 * archive_mb + 64)
 		return kt_diag_set(d, ENOMEM,
 				   "--memory-mb %u is too small for a %llu MB initramfs; give at "
 				   "least %llu, or leave it out",
@@ -438,7 +444,8 @@ static void print_quoted(const char *a)
 	putchar('\'');
 }
 
-static void dry_run(struct vm *vm)
+/* A KT_EXIT_* code: a command line that cannot be built fails here as it would at boot. */
+static int dry_run(struct vm *vm)
 {
 	int chan[VM_NCHAN] = { -1, -1, -1, -1 };
 	struct vm_launch l;
@@ -447,17 +454,20 @@ static void dry_run(struct vm *vm)
 	size_t i;
 
 	fill_launch(vm, &l);
+	if (qemu_build_argv(l.qemu, &l, chan, &argv, &d) < 0) {
+		kt_warnx("%s", d.msg);
+		return KT_EXIT_ENV;
+	}
 	printf("kernel %s\nmemory_mb %u\nbase %s %llu\nboot_bytes %llu\nqemu", vm->image,
 	       vm->memory_mb, vm->base.path, (unsigned long long)vm->base_bytes,
 	       (unsigned long long)vm->boot_bytes);
-	if (qemu_build_argv(l.qemu, &l, chan, &argv, &d) == 0) {
-		for (a = argv; *a; a++)
-			print_quoted(*a);
-		qemu_free_argv(argv);
-	}
+	for (a = argv; *a; a++)
+		print_quoted(*a);
+	qemu_free_argv(argv);
 	printf("\n");
 	for (i = 0; i < vm->boot.n; i++)
 		printf("boot /%s\n", vm->boot.ent[i].path);
+	return KT_EXIT_OK;
 }
 
 /* How the run ends, from what the relay saw: the guest's status or ours. */
@@ -477,13 +487,19 @@ static int verdict(struct vm *vm, struct relay *r, enum relay_end end, int backe
 		kt_warnc(r->write_errno, NULL, "cannot write the guest's output");
 		return KT_EXIT_ENV;
 	case RELAY_TIMEOUT:
-		kt_warnx("the guest did not finish within --timeout; it was killed");
+		kt_warnx("the guest did not finish within --timeout%s; it was killed",
+			 r->init_uptime[0] ? "" : " (it had not started /init, nor its command)");
 		relay_print_tail(r, TAIL_LINES);
 		return KT_EXIT_ENV;
 	case RELAY_IDLE:
-		kt_warnx("the guest command wrote nothing for %.0f s (--idle-timeout): it hangs, "
-			 "or the guest does; the VM was killed",
-			 (double)vm->cfg->idle_timeout_ns / 1e9);
+		if (!r->init_uptime[0])
+			kt_warnx("the guest kernel did not start /init within %.0f s (--idle-timeout "
+				 "allows booting that long): it hangs at boot; the VM was killed",
+				 (double)(ktime_now_ns() - r->start_ns) / 1e9);
+		else
+			kt_warnx("the guest command wrote nothing for %.0f s (--idle-timeout): it "
+				 "hangs, or the guest does; the VM was killed",
+				 (double)vm->cfg->idle_timeout_ns / 1e9);
 		relay_print_tail(r, TAIL_LINES);
 		return KT_EXIT_ENV;
 	case RELAY_STOPPED:
@@ -532,23 +548,24 @@ int vm_run(const struct vm_config *c)
 {
 	struct vm vm = { .cfg = c, .initrd_fd = -1, .kernel_lock_fd = -1 };
 	struct kt_diag d;
+	bool failed = false;
 	size_t up;
 	int rc = KT_EXIT_OK;
 
-	for (up = 0; up < NLEVELS; up++) {
+	for (up = 0; up < NLEVELS && !failed; up++) {
 		if (levels[up].up(&vm, &d) < 0) {
 			term_restore(&vm.term);
 			kt_warnx("%s", d.msg);
 			rc = levels[up].fail_code;
-			up++; /* a level that failed halfway releases what it got */
-			break;
+			failed = true; /* up still counts it: a level that failed halfway releases */
 		}
 	}
-	if (up == NLEVELS && vm.skipped)
+	/* up == NLEVELS also when the last level (the guest) failed: never relay then */
+	if (!failed && vm.skipped)
 		kt_warnx("left %zu special files (sockets, FIFOs, devices) out of the includes",
 			 vm.skipped);
-	if (up == NLEVELS)
-		rc = c->dry_run ? (dry_run(&vm), KT_EXIT_OK) : relay_guest(&vm);
+	if (!failed)
+		rc = c->dry_run ? dry_run(&vm) : relay_guest(&vm);
 	while (up-- > 0)
 		if (levels[up].down)
 			levels[up].down(&vm);

@@ -34,6 +34,8 @@
 #define VM_MIN_MEMORY_MB 128u
 #define VM_MAX_MEMORY_MB (1u << 20)
 #define VM_CMDLINE_MAX 2047 /* x86 COMMAND_LINE_SIZE - 1 */
+#define VM_MIN_NODE_MB 64u  /* per NUMA node, for --memory-mb and the estimate */
+#define VM_MAX_NODES 128u   /* qemu's MAX_NODES */
 
 enum vm_backend {
 	VM_BACKEND_AUTO,

@@ -60,9 +60,20 @@ static void test_one_node_has_no_numa_and_kvm_uses_the_host_cpu(void)
 	qemu_free_argv(a);
 }
 
+/* Each node adds four arguments: 16 and more used to overflow a fixed array. */
+static void test_many_nodes_fit_on_the_command_line(void)
+{
+	char **a = build((struct topo_spec){ 128, 128, 1, 1 }, 8192, false);
+
+	CHECK_STR(after(a, "-numa", 127), "node,nodeid=127,cpus=127-127,memdev=m127");
+	CHECK_STR(after(a, "-serial", 3), "chardev:s3");
+	qemu_free_argv(a);
+}
+
 int main(void)
 {
 	RUN(test_llcs_become_sockets_and_nodes_split_memory);
 	RUN(test_one_node_has_no_numa_and_kvm_uses_the_host_cpu);
+	RUN(test_many_nodes_fit_on_the_command_line);
 	return unit_done();
 }
