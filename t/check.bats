@@ -317,6 +317,19 @@ more_scenarios() {
 	[[ "$output" == *"Failed tests:  1-2"* ]]
 }
 
+@test "ktstr-check: a backslash is doubled, so a name's \\# is no TAP directive and \\n no newline" {
+	require_cmd prove
+	printf '%s\n' '{"type":"scenario_begin","name":"x\\# TODO forged"}' '{"type":"error","message":"boom"}' \
+		'{"type":"scenario_end","name":"x\\# TODO forged"}' >"$BATS_TEST_TMPDIR/s.ndjson"
+	run -1 --separate-stderr ktstr-check --tap <"$BATS_TEST_TMPDIR/s.ndjson"
+	[[ "$output" == *'not ok 1 - x\\\# TODO forged'$'\n'* ]]
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out.tap"
+	run -1 prove -e cat "$BATS_TEST_TMPDIR/out.tap"
+	[[ "$output" == *"Failed test:  1"* ]]
+	printf '%s\n' '{"type":"scenario_begin","name":"a\\nb\nc"}' '{"type":"scenario_end","name":"a\\nb\nc"}' |
+		{ run -0 --separate-stderr ktstr-check --text; [[ "$output" == *'[PASS] a\\nb\nc '* ]]; }
+}
+
 @test "ktstr-check: --text shows control characters as escapes, never raw" {
 	local esc='\u001b[2J\u009b31m\u0007'
 	printf '%s\n' "{\"type\":\"scheduler\",\"event\":\"attached\",\"ops\":\"s$esc\",\"kernel\":\"k$esc\",\"labels\":{\"l$esc\":\"v$esc\"}}" \
