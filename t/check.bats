@@ -288,6 +288,18 @@ more_scenarios() {
 	[[ "$(jq -r '.[0].details[0].message' <<<"$output")" == "ktstr-sched: scheduler 'scx_x' did not attach"* ]]
 }
 
+@test "ktstr-check: the implicit scenario ends at the next scenario_begin, judged on its workers" {
+	local b='{"type":"scenario_begin","name":"b"}' e='{"type":"scenario_end","name":"b"}'
+	{ stream | grep '"type":"worker"'; echo "$b"; echo "$e"; } >"$BATS_TEST_TMPDIR/ok.ndjson"
+	run -0 --separate-stderr ktstr-check --json <"$BATS_TEST_TMPDIR/ok.ndjson"
+	[ "$(jq -c '[.[] | [.scenario_name, .passed, [.details[].kind], .stats.total_workers]]' <<<"$output")" = \
+		'[["(no scenario)",true,[],2],["b",true,[],0]]' ]
+	{ stream UNITS1=0 | grep '"type":"worker"'; echo "$b"; echo "$e"; } >"$BATS_TEST_TMPDIR/bad.ndjson"
+	run -1 --separate-stderr ktstr-check --json <"$BATS_TEST_TMPDIR/bad.ndjson"
+	[ "$(jq -c '[.[] | [.scenario_name, .passed, [.details[].kind]]]' <<<"$output")" = \
+		'[["(no scenario)",false,["Starved"]],["b",true,[]]]' ]
+}
+
 @test "ktstr-check: an unfinished scenario lasts as long as its stream says, not the checker's clock" {
 	run -1 --separate-stderr bash -c "$FIXTURES/check/mkstream.sh END=0 |
 		jq -c 'if .t_ns then .t_ns += 5000000000 else . end' | ktstr-check --json"
