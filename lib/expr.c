@@ -178,14 +178,18 @@ static int64_t parse_primary(struct ex *x)
 	return fail(x, EINVAL, *x->p ? "unexpected character" : "unexpected end");
 }
 
-/* Every nesting ('(', '-', '!', a call) passes here, so this bounds the recursion. */
+/*
+ * Every nesting ('(', '-', '!', a call) passes here, so this bounds the
+ * recursion.  The outermost operand passes too, at nesting 0: depth counts
+ * one more than the nesting.
+ */
 static int64_t parse_unary(struct ex *x)
 {
 	int64_t v;
 
 	if (x->err)
 		return 0;
-	if (x->depth == EXPR_MAX_DEPTH)
+	if (x->depth > EXPR_MAX_DEPTH)
 		return fail(x, E2BIG, "nested more than " EXPR_MAX_DEPTH_STR " deep");
 	x->depth++;
 	v = parse_primary(x);

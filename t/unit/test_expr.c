@@ -138,8 +138,24 @@ static void test_depth(void)
 	char *s;
 
 	chk.check = true;
-	s = nested("(", 63, ")");
+	/* at most 64 deep, as expr.h and ktstr-scenario(5) say: 64 is fine, 65 is not */
+	s = nested("(", 64, ")");
 	CHECK(expr_eval(s, &env, &v, &d) == 0 && v == 1);
+	free(s);
+	s = nested("(", 65, ")");
+	CHECK(expr_eval(s, &env, &v, &d) == -E2BIG);
+	free(s);
+	s = nested("-", 64, "");
+	CHECK(expr_eval(s, &env, &v, &d) == 0 && v == 1);
+	free(s);
+	s = nested("-", 65, "");
+	CHECK(expr_eval(s, &env, &v, &d) == -E2BIG);
+	free(s);
+	s = nested("twice(", 64, ")");
+	CHECK(expr_eval(s, &chk, &v, &d) == 0);
+	free(s);
+	s = nested("twice(", 65, ")");
+	CHECK(expr_eval(s, &chk, &v, &d) == -E2BIG);
 	free(s);
 	s = nested("(", 30000, ")");
 	CHECK(expr_eval(s, &env, &v, &d) == -E2BIG);
