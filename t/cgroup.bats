@@ -204,6 +204,12 @@ scenario_end  cgroup_steady/llc" ]
 	[[ "$stderr" == *"unknown work type 'CpuSpinn' (did you mean 'CpuSpin'?)"* ]]
 }
 
+@test "ktstr-cgroup: --work-type Sequence exits 2 saying it needs phases, not that it is unknown" {
+	run -2 --separate-stderr ktstr-cgroup run --dry-run --work-type Sequence </dev/null
+	[ -z "$output" ]
+	[[ "$stderr" == "ktstr-cgroup: --work-type: Sequence needs phases (a scenario file, or ktstr-work --sequence) and cannot be used with --work-type"$'\n'"usage: "* ]]
+}
+
 @test "ktstr-cgroup: a scenario file adds scenarios that list shows and run plans" {
 	cat >"$BATS_TEST_TMPDIR/mine.json" <<-'EOF'
 	{"name": "my_churn", "category": "mine", "description": "two cgroups, one flipping",
