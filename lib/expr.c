@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A recursive-descent evaluator: expressions in scenario files are a few
- * dozen characters, so parsing them again at each evaluation is cheaper
- * than keeping a tree around.
+ * dozen characters (EXPR_MAX_LEN at most), so parsing them again at each
+ * evaluation is cheaper than keeping a tree around.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -178,14 +178,18 @@ static int64_t parse_primary(struct ex *x)
 	return fail(x, EINVAL, *x->p ? "unexpected character" : "unexpected end");
 }
 
-/* Every nesting ('(', '-', '!', a call) passes here, so this bounds the recursion. */
+/*
+ * Every nesting ('(', '-', '!', a call) passes here, so this bounds the
+ * recursion.  The outermost operand passes too, at nesting 0: depth counts
+ * one more than the nesting.
+ */
 static int64_t parse_unary(struct ex *x)
 {
 	int64_t v;
 
 	if (x->err)
 		return 0;
-	if (x->depth == EXPR_MAX_DEPTH)
+	if (x->depth > EXPR_MAX_DEPTH)
 		return fail(x, E2BIG, "nested more than " EXPR_MAX_DEPTH_STR " deep");
 	x->depth++;
 	v = parse_primary(x);
@@ -293,6 +297,9 @@ int expr_eval(const char *src, const struct expr_env *env, int64_t *out, struct 
 	struct ex x = { .src = src, .p = src, .env = env, .d = d };
 	int64_t v;
 
+	if (strlen(src) > EXPR_MAX_LEN)
+		return kt_diag_set(d, E2BIG, "expression longer than %d characters: '%.32s...'",
+				   EXPR_MAX_LEN, src);
 	v = parse_or(&x);
 	skip_space(&x);
 	if (!x.err && *x.p)
@@ -325,6 +332,9 @@ int expr_template(const char *tmpl, const struct expr_env *env, char **out, stru
 	int64_t v;
 	int rc = 0;
 
+	if (strlen(tmpl) > EXPR_MAX_LEN)
+		return kt_diag_set(d, E2BIG, "name longer than %d characters: '%.32s...'",
+				   EXPR_MAX_LEN, tmpl);
 	while (!rc && (open = strchr(p, '{'))) {
 		const char *close = strchr(open, '}');
 

@@ -18,7 +18,7 @@
  * Built-in functions: min(a, b, ...), max(a, b, ...), if(cond, then, else).
  * A result that does not fit in 64 bits (INT64_MAX + 1, INT64_MIN / -1,
  * -INT64_MIN) is an "overflow" error, -ERANGE; nesting deeper than
- * EXPR_MAX_DEPTH is -E2BIG.
+ * EXPR_MAX_DEPTH, or a source longer than EXPR_MAX_LEN, is -E2BIG.
  * Names and other functions are resolved by the environment's callbacks,
  * which return 0, or -ENOENT for a name they do not know.
  *
@@ -36,6 +36,12 @@
 #include "err.h"
 
 #define EXPR_MAX_ARGS 8
+/*
+ * An expression, and a template as a whole, is at most this many characters:
+ * the planner evaluates one at every repetition of a step, so its length
+ * bounds the cost of planning (the built-in catalog's are far shorter).
+ */
+#define EXPR_MAX_LEN 1024
 /* Parentheses, unary operators and calls nest at most this deep. */
 #define EXPR_MAX_DEPTH 64
 #define EXPR_MAX_DEPTH_STR "64"

@@ -39,7 +39,8 @@ struct judge_scenario {
 	size_t ncg;
 	struct cpulist run_cpus; /* the run's CPUs, from scenario_begin; empty if unknown */
 	char *not_run;		 /* owned: why it counts as not run (the scheduler died), or NULL */
-	bool implicit;		 /* records outside any scenario: ends with the input */
+	bool implicit;		 /* records outside any scenario: ends at the next
+				    scenario_begin or with the input */
 };
 
 void judge_init(struct judge *j, const struct check_limits *cli)
@@ -558,7 +559,10 @@ static int on_error(struct judge_scenario *s, const json_t *rec)
 	return rc;
 }
 
-/* scenario_begin: a scenario still open ends failed, as its end never came. */
+/*
+ * scenario_begin: a scenario still open ends failed, as its end never came;
+ * the implicit one has no end to miss, so it ends here and is judged as it is.
+ */
 static int on_begin(struct judge *j, const json_t *rec, json_t **verdict, struct kt_diag *d)
 {
 	struct judge_scenario *s;
@@ -573,7 +577,8 @@ static int on_begin(struct judge *j, const json_t *rec, json_t **verdict, struct
 		return kt_diag_set(d, ENOMEM, "out of memory");
 	}
 	if (j->cur)
-		*verdict = close_scenario(j, NULL, "scenario ended without scenario_end");
+		*verdict = close_scenario(j, NULL, j->cur->implicit ? NULL
+					   : "scenario ended without scenario_end");
 	j->cur = s;
 	j->index = (long)json_integer_value(json_object_get(rec, "index"));
 	j->total = (long)json_integer_value(json_object_get(rec, "total"));

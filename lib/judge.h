@@ -21,7 +21,8 @@
  * a cpuset of its own inherits its parent's, and isolation is judged
  * against every cpuset a group's cgroups had during the scenario).
  * Worker records outside any scenario form an implicit scenario that ends
- * with the input (a record refused there opens none).
+ * at the next scenario_begin or with the input, judged on its workers (a
+ * record refused there opens none).
  *
  * "scheduler" records (from ktstr-sched) name the scheduler, the kernel and
  * the run's labels, which every later verdict and the summary carry.  A

@@ -155,7 +155,8 @@ static int pl_tick(struct planner *pl)
 				   PLAN_MAX_WORK);
 	if (pl->p->n > PLAN_MAX_EVENTS)
 		return kt_diag_set(pl->d, E2BIG, "more than %d events", PLAN_MAX_EVENTS);
-	if (!(pl->work % 1024) && kt_stopping())
+	/* every tick: a tick may evaluate several expressions, so a stride would delay SIGINT */
+	if (kt_stopping())
 		return kt_diag_set(pl->d, EINTR, "interrupted by a signal");
 	return 0;
 }

@@ -37,14 +37,19 @@ enum clean {
 /*
  * Names and messages come from the stream, which anyone can write: a
  * newline would forge a TAP line, an escape sequence would drive the
- * terminal.  Control characters (C0, DEL, C1) become visible escapes.
+ * terminal.  Control characters (C0, DEL, C1) become visible escapes, and
+ * a backslash doubles: otherwise a name's own backslash-n would look like
+ * an escaped newline, and TAP would read "\\#" as an escaped backslash
+ * followed by a live "#" directive.
  */
 static void put_clean(FILE *f, const char *s, size_t len, enum clean how)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
 
 	for (; p < end; p++) {
-		if (*p == '\n')
+		if (*p == '\\')
+			fputs("\\\\", f);
+		else if (*p == '\n')
 			fputs("\\n", f);
 		else if (*p == '\t')
 			fputs("\\t", f);

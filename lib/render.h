@@ -12,8 +12,9 @@
  *   render_release(&r);
  *
  * What a verdict quotes from the stream (names, reasons, messages, scheduler
- * output) is written with its control characters escaped, and in a TAP test
- * line with "#" escaped: the stream cannot forge lines or drive a terminal.
+ * output) is written with its control characters escaped, its backslashes
+ * doubled, and in a TAP test line with "#" escaped: the stream cannot forge
+ * lines or directives, or drive a terminal.
  */
 #ifndef KTSTR_RENDER_H
 #define KTSTR_RENDER_H

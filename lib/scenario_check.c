@@ -221,7 +221,9 @@ static int v_name(struct vctx *v, const json_t *o, const char *key)
 		rc = bad(v, "must be a non-empty string");
 		goto out;
 	}
-	if (s[0] == '/' || s[strlen(s) - 1] == '/' || strstr(s, "//") || strstr(s, ".."))
+	if (strlen(s) > EXPR_MAX_LEN)
+		rc = bad(v, "longer than %d characters", EXPR_MAX_LEN);
+	else if (s[0] == '/' || s[strlen(s) - 1] == '/' || strstr(s, "//") || strstr(s, ".."))
 		rc = bad(v, "'%s' is not a relative cgroup path", s);
 	for (p = s; !rc && *p; p++) {
 		if (*p == '{') {

@@ -204,6 +204,12 @@ scenario_end  cgroup_steady/llc" ]
 	[[ "$stderr" == *"unknown work type 'CpuSpinn' (did you mean 'CpuSpin'?)"* ]]
 }
 
+@test "ktstr-cgroup: --work-type Sequence exits 2 saying it needs phases, not that it is unknown" {
+	run -2 --separate-stderr ktstr-cgroup run --dry-run --work-type Sequence </dev/null
+	[ -z "$output" ]
+	[[ "$stderr" == "ktstr-cgroup: --work-type: Sequence needs phases (a scenario file, or ktstr-work --sequence) and cannot be used with --work-type"$'\n'"usage: "* ]]
+}
+
 @test "ktstr-cgroup: a scenario file adds scenarios that list shows and run plans" {
 	cat >"$BATS_TEST_TMPDIR/mine.json" <<-'EOF'
 	{"name": "my_churn", "category": "mine", "description": "two cgroups, one flipping",
@@ -267,14 +273,17 @@ hold_file() {
 
 @test "ktstr-cgroup: an expression nested deeper than 64 exits 2 naming the file, scenario and field" {
 	local deep
-	deep=$(printf '(%.0s' {1..30000})1$(printf ')%.0s' {1..30000})
+	deep=$(printf '(%.0s' {1..65})1$(printf ')%.0s' {1..65})
 	hold_file "$deep"
 	run -2 --separate-stderr ktstr-cgroup list --scenario-file "$BATS_TEST_TMPDIR/hold.json"
-	[[ "$stderr" == "ktstr-cgroup: $BATS_TEST_TMPDIR/hold.json: scenario 'h': steps[0].hold: nested more than 64 deep at offset 64 in '((("* ]]
-	hold_file "$(printf -- '-%.0s' {1..30000})1"
+	[[ "$stderr" == "ktstr-cgroup: $BATS_TEST_TMPDIR/hold.json: scenario 'h': steps[0].hold: nested more than 64 deep at offset 65 in '((("* ]]
+	hold_file "$(printf -- '-%.0s' {1..65})1"
 	run -2 --separate-stderr ktstr-cgroup list --scenario-file "$BATS_TEST_TMPDIR/hold.json"
 	[[ "$stderr" == *"steps[0].hold: nested more than 64 deep"* ]]
-	hold_file "$(printf '(%.0s' {1..63})1$(printf ')%.0s' {1..63})"
+	# at most 64 deep, as ktstr-scenario(5) says
+	hold_file "$(printf '(%.0s' {1..64})1$(printf ')%.0s' {1..64})"
+	run -0 ktstr-cgroup list --scenario-file "$BATS_TEST_TMPDIR/hold.json" --filter h
+	hold_file "$(printf -- '-%.0s' {1..64})1"
 	run -0 ktstr-cgroup list --scenario-file "$BATS_TEST_TMPDIR/hold.json" --filter h
 }
 
@@ -326,6 +335,43 @@ work_file() {
 @test "ktstr-cgroup: --workers above what ktstr-work takes in one group exits 2" {
 	run -2 --separate-stderr ktstr-cgroup run --dry-run --workers 4097 </dev/null
 	[[ "$stderr" == "ktstr-cgroup: --workers: "*"4096"* ]]
+}
+
+@test "ktstr-cgroup: an expression or name over 1024 characters is refused at load; the catalog loads" {
+	local ok="0*($(printf '1+%.0s' {1..509})1)"
+	[ "${#ok}" -eq 1023 ]
+	hold_file "$ok "
+	run -0 ktstr-cgroup list --scenario-file "$BATS_TEST_TMPDIR/hold.json" --filter h
+	hold_file "$ok  "
+	run -2 --separate-stderr ktstr-cgroup list --scenario-file "$BATS_TEST_TMPDIR/hold.json"
+	[[ "$stderr" == "ktstr-cgroup: $BATS_TEST_TMPDIR/hold.json: scenario 'h': steps[0].hold: expression longer than 1024 characters: '0*(1+1+"* ]]
+	work_file "cg_{1}$(printf 'a%.0s' {1..1019})" '"CpuSpin"'
+	run -2 --separate-stderr ktstr-cgroup list --scenario-file "$BATS_TEST_TMPDIR/w.json"
+	[[ "$stderr" == *"scenario 'w': backdrop.cgroups[0].name: longer than 1024 characters"$'\n'* ]]
+	run -0 ktstr-cgroup list
+	[ "${#lines[@]}" -gt 50 ]
+}
+
+@test "ktstr-cgroup: SIGINT stops planning within a fraction of a second, even with the longest expressions" {
+	local f=$BATS_TEST_TMPDIR/slow.json e pid rc t0 ms
+	e="0*($(printf '1+%.0s' {1..509})1)"
+	jq -cn --arg e "$e" '{name: "slow", category: "c", description: "d",
+		steps: [{loop: {times: 1000000}, steps: [{hold: $e, when: $e}]}]}' >"$f"
+	ktstr-topo --topology 1,1,2,1 >"$BATS_TEST_TMPDIR/topo"
+	ktstr-cgroup run --dry-run --scenario-file "$f" --scenario slow/default \
+		<"$BATS_TEST_TMPDIR/topo" >/dev/null 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	sleep 0.3
+	t0=$(date +%s%N)
+	kill -INT "$pid"
+	rc=0
+	timeout 2 tail --pid="$pid" -f /dev/null || { kill -KILL "$pid"; false; }
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 130 ]
+	grep -q 'interrupted by a signal' "$BATS_TEST_TMPDIR/err"
+	# about 100 ms is the aim; the margin is for a loaded machine
+	[ "$ms" -lt 1000 ] || { echo "took $ms ms"; false; }
 }
 
 @test "ktstr-cgroup: SIGTERM and SIGINT stop a long planning promptly with exit 130" {

@@ -288,6 +288,18 @@ more_scenarios() {
 	[[ "$(jq -r '.[0].details[0].message' <<<"$output")" == "ktstr-sched: scheduler 'scx_x' did not attach"* ]]
 }
 
+@test "ktstr-check: the implicit scenario ends at the next scenario_begin, judged on its workers" {
+	local b='{"type":"scenario_begin","name":"b"}' e='{"type":"scenario_end","name":"b"}'
+	{ stream | grep '"type":"worker"'; echo "$b"; echo "$e"; } >"$BATS_TEST_TMPDIR/ok.ndjson"
+	run -0 --separate-stderr ktstr-check --json <"$BATS_TEST_TMPDIR/ok.ndjson"
+	[ "$(jq -c '[.[] | [.scenario_name, .passed, [.details[].kind], .stats.total_workers]]' <<<"$output")" = \
+		'[["(no scenario)",true,[],2],["b",true,[],0]]' ]
+	{ stream UNITS1=0 | grep '"type":"worker"'; echo "$b"; echo "$e"; } >"$BATS_TEST_TMPDIR/bad.ndjson"
+	run -1 --separate-stderr ktstr-check --json <"$BATS_TEST_TMPDIR/bad.ndjson"
+	[ "$(jq -c '[.[] | [.scenario_name, .passed, [.details[].kind]]]' <<<"$output")" = \
+		'[["(no scenario)",false,["Starved"]],["b",true,[]]]' ]
+}
+
 @test "ktstr-check: an unfinished scenario lasts as long as its stream says, not the checker's clock" {
 	run -1 --separate-stderr bash -c "$FIXTURES/check/mkstream.sh END=0 |
 		jq -c 'if .t_ns then .t_ns += 5000000000 else . end' | ktstr-check --json"
@@ -315,6 +327,19 @@ more_scenarios() {
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out.tap"
 	run -1 prove -e cat "$BATS_TEST_TMPDIR/out.tap"
 	[[ "$output" == *"Failed tests:  1-2"* ]]
+}
+
+@test "ktstr-check: a backslash is doubled, so a name's \\# is no TAP directive and \\n no newline" {
+	require_cmd prove
+	printf '%s\n' '{"type":"scenario_begin","name":"x\\# TODO forged"}' '{"type":"error","message":"boom"}' \
+		'{"type":"scenario_end","name":"x\\# TODO forged"}' >"$BATS_TEST_TMPDIR/s.ndjson"
+	run -1 --separate-stderr ktstr-check --tap <"$BATS_TEST_TMPDIR/s.ndjson"
+	[[ "$output" == *'not ok 1 - x\\\# TODO forged'$'\n'* ]]
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out.tap"
+	run -1 prove -e cat "$BATS_TEST_TMPDIR/out.tap"
+	[[ "$output" == *"Failed test:  1"* ]]
+	printf '%s\n' '{"type":"scenario_begin","name":"a\\nb\nc"}' '{"type":"scenario_end","name":"a\\nb\nc"}' |
+		{ run -0 --separate-stderr ktstr-check --text; [[ "$output" == *'[PASS] a\\nb\nc '* ]]; }
 }
 
 @test "ktstr-check: --text shows control characters as escapes, never raw" {

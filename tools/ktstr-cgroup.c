@@ -82,7 +82,7 @@ static const char help_run[] =
 	"  -s, --scenario NAME       exactly this scenario (NAME/PROFILE: one profile); repeatable\n"
 	"  -S, --scenario-file FILE  add the scenarios in FILE (ktstr-scenario(5)); repeatable\n"
 	"      --settle DURATION     S, time for the system to settle before measuring (default 100ms)\n"
-	"  -t, --work-type TYPE      use TYPE instead of CpuSpin in steady scenarios\n"
+	"  -t, --work-type TYPE      use TYPE instead of CpuSpin in steady scenarios (not Sequence)\n"
 	"  -w, --workers N           W, workers per cgroup where a scenario leaves it open (default 4)\n"
 	"  -h, --help                this help\n";
 
@@ -227,7 +227,11 @@ static int run_parse(struct run_args *a, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(usage_run, "unexpected argument '%s'", argv[optind]);
 	wt = a->o.work_type ? worktype_find(a->o.work_type) : NULL;
-	if (a->o.work_type && (!wt || !wt->overridable)) {
+	if (wt && !wt->overridable)
+		return cli_usage_error(usage_run, "--work-type: %s needs phases (a scenario file, "
+						  "or ktstr-work --sequence) and cannot be used "
+						  "with --work-type", wt->name);
+	if (a->o.work_type && !wt) {
 		hint = worktype_suggest(a->o.work_type);
 		return cli_usage_error(usage_run, "--work-type: unknown work type '%s'%s%s%s; valid "
 						  "types: %s",

@@ -481,6 +481,11 @@ static int cmd_help(int argc, char **argv)
 		help_argv[0] = (char *)c->name;
 		return c->builtin(2, help_argv);
 	}
+	/* not run_command's, which checks stdout itself: main checks ours, once */
+	if (c->routes) {
+		print_routes_help(c);
+		return KT_EXIT_OK;
+	}
 	help_argv[0] = argv[1];
 	return run_command(c, 2, help_argv);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,19 +139,78 @@ static void test_depth(void)
 	char *s;
 
 	chk.check = true;
-	s = nested("(", 63, ")");
+	/* at most 64 deep, as expr.h and ktstr-scenario(5) say: 64 is fine, 65 is not */
+	s = nested("(", 64, ")");
 	CHECK(expr_eval(s, &env, &v, &d) == 0 && v == 1);
 	free(s);
-	s = nested("(", 30000, ")");
+	s = nested("(", 65, ")");
+	CHECK(expr_eval(s, &env, &v, &d) == -E2BIG);
+	free(s);
+	s = nested("-", 64, "");
+	CHECK(expr_eval(s, &env, &v, &d) == 0 && v == 1);
+	free(s);
+	s = nested("-", 65, "");
+	CHECK(expr_eval(s, &env, &v, &d) == -E2BIG);
+	free(s);
+	s = nested("twice(", 64, ")");
+	CHECK(expr_eval(s, &chk, &v, &d) == 0);
+	free(s);
+	s = nested("twice(", 65, ")");
+	CHECK(expr_eval(s, &chk, &v, &d) == -E2BIG);
+	free(s);
+	/* as deep as EXPR_MAX_LEN allows: refused by depth, never by the stack */
+	s = nested("(", 500, ")");
 	CHECK(expr_eval(s, &env, &v, &d) == -E2BIG);
 	CHECK(strstr(d.msg, "nested more than 64 deep") != NULL);
 	CHECK(expr_eval(s, &chk, &v, &d) == -E2BIG);
 	free(s);
-	s = nested("-", 30000, "");
+	s = nested("-", 1000, "");
 	CHECK(expr_eval(s, &env, &v, &d) == -E2BIG);
+	CHECK(strstr(d.msg, "nested more than 64 deep") != NULL);
 	free(s);
-	s = nested("max(0, ", 30000, ")");
+	s = nested("max(0, ", 120, ")");
 	CHECK(expr_eval(s, &chk, &v, &d) == -E2BIG);
+	CHECK(strstr(d.msg, "nested more than 64 deep") != NULL);
+	free(s);
+}
+
+/* "0*(1+1+...+1)" of exactly len characters (len odd, at least 5) */
+static char *long_expr(size_t len)
+{
+	char *s = malloc(len + 1), *p = s;
+
+	p += sprintf(p, "0*(");
+	while ((size_t)(p - s) < len - 2)
+		p += sprintf(p, "1+");
+	p += sprintf(p, "1)");
+	return s;
+}
+
+static void test_length(void)
+{
+	struct kt_diag d;
+	int64_t v = -1;
+	char *s, *t;
+
+	s = long_expr(EXPR_MAX_LEN - 1); /* an odd length: 1023 fits */
+	CHECK(strlen(s) == EXPR_MAX_LEN - 1);
+	CHECK(expr_eval(s, &env, &v, &d) == 0 && v == 0);
+	free(s);
+	s = long_expr(EXPR_MAX_LEN + 1);
+	CHECK(strlen(s) == EXPR_MAX_LEN + 1);
+	CHECK(expr_eval(s, &env, &v, &d) == -E2BIG);
+	CHECK(strstr(d.msg, "expression longer than 1024 characters") != NULL);
+	free(s);
+	s = malloc(EXPR_MAX_LEN + 2);
+	memset(s, ' ', EXPR_MAX_LEN + 1);
+	s[0] = '1';
+	s[EXPR_MAX_LEN] = '\0';
+	CHECK(expr_eval(s, &env, &v, &d) == 0 && v == 1); /* exactly 1024 */
+	s[EXPR_MAX_LEN] = ' ';
+	s[EXPR_MAX_LEN + 1] = '\0';
+	CHECK(expr_eval(s, &env, &v, &d) == -E2BIG);
+	CHECK(expr_template(s, &env, &t, &d) == -E2BIG);
+	CHECK(strstr(d.msg, "name longer than 1024 characters") != NULL);
 	free(s);
 }
 
@@ -196,6 +256,7 @@ int main(void)
 	RUN(test_errors);
 	RUN(test_overflow);
 	RUN(test_depth);
+	RUN(test_length);
 	RUN(test_check_mode);
 	RUN(test_template);
 	return unit_done();
