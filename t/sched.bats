@@ -144,6 +144,25 @@ sched_records() {
 	! pgrep -f "$FAKE" >/dev/null
 }
 
+@test "ktstr-sched: a reader that goes away is a quiet exit 130" {
+	run -0 --separate-stderr timeout 20 bash -c \
+		'ktstr-sched --scheduler "$1" -- sh -c "while :; do echo {}; sleep 0.1; done" |
+			head -n 1 >/dev/null; echo "${PIPESTATUS[0]}"' _ "$FAKE"
+	[ "$output" = 130 ]
+	[ -z "$stderr" ] || { echo "stderr: $stderr"; false; }
+	[ "$(cat "$FAKE_MARK")" = stopped ]
+}
+
+@test "ktstr-sched: an output that cannot be written exits 3 naming the error, the scheduler stopped with SIGINT" {
+	run -3 --separate-stderr timeout 20 bash -c \
+		'ktstr-sched --scheduler "$1" -- touch "$2" >/dev/full' _ "$FAKE" "$BATS_TEST_TMPDIR/ran"
+	[ "$stderr" = "ktstr-sched: cannot write standard output: No space left on device" ]
+	[ "$(cat "$FAKE_MARK")" = stopped ]
+	[ "$(cat "$KTSTR_SYSFS_ROOT/kernel/sched_ext/state")" = disabled ]
+	# nobody could read the command's output: it was not run
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}
+
 @test "ktstr-check names the scheduler, kernel and topology of a ktstr-sched stream" {
 	run -0 bash -c "ktstr-sched --scheduler '$FAKE' --arg simple --label topology=2,2,1,1 -- \
 		sh -c 'echo \"{\\\"type\\\":\\\"scenario_begin\\\",\\\"name\\\":\\\"x/default\\\"}\";
