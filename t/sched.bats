@@ -50,6 +50,17 @@ sched_records() {
 	[[ "$stderr" == *"usage: ktstr-sched"* ]]
 }
 
+@test "ktstr-sched: a scheduler that is a directory or not executable is a usage error naming it" {
+	run -2 --separate-stderr ktstr-sched --scheduler "$BATS_TEST_TMPDIR" -- true
+	assert_error_from ktstr-sched
+	[[ "$stderr" == "ktstr-sched: --scheduler '$BATS_TEST_TMPDIR': Is a directory;"* ]]
+	: >"$BATS_TEST_TMPDIR/plain"
+	run -2 --separate-stderr ktstr-sched --scheduler "$BATS_TEST_TMPDIR/plain" -- true
+	[[ "$stderr" == "ktstr-sched: --scheduler '$BATS_TEST_TMPDIR/plain': Permission denied;"* ]]
+	run -2 --separate-stderr ktstr-sched --scheduler /dev/null -- true
+	[[ "$stderr" == "ktstr-sched: --scheduler '/dev/null': Permission denied;"* ]]
+}
+
 @test "ktstr-sched: a kernel without sched_ext exits 3 with an error record" {
 	rm -r "$KTSTR_SYSFS_ROOT/kernel/sched_ext"
 	run -3 --separate-stderr ktstr-sched --scheduler "$FAKE" -- echo never

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "err.h"
 #include "exit.h"
+#include "file.h"
 #include "parse.h"
 #include "schedsup.h"
 #include "sig.h"
@@ -146,13 +147,15 @@ static int sched_opts_parse(struct sched_opts *o, int argc, char **argv)
 
 static int sched_opts_check(struct sched_opts *o)
 {
+	int rc;
+
 	if (!o->path)
 		return cli_usage_error(usage, "--scheduler is required");
 	if (!*o->cmd)
 		return cli_usage_error(usage, "no command given; put it after '--'");
-	if (access(o->path, X_OK) < 0)
+	if ((rc = file_check_exec(o->path)) < 0)
 		return cli_usage_error(usage, "--scheduler '%s': %s; give the path of a sched_ext "
-				       "scheduler program", o->path, strerror(errno));
+				       "scheduler program", o->path, strerror(-rc));
 	o->argv[0] = (char *)o->path;
 	return 0;
 }
