@@ -10,7 +10,7 @@ FAKE=$BATS_TEST_DIRNAME/fixtures/sched/fake-sched
 
 setup() {
 	export KTSTR_SYSFS_ROOT=$BATS_TEST_TMPDIR/sys KTSTR_DEV_ROOT=$BATS_TEST_TMPDIR/dev
-	export FAKE_MARK=$BATS_TEST_TMPDIR/mark
+	export FAKE_MARK=$BATS_TEST_TMPDIR/mark FAKE_PIDFILE=$BATS_TEST_TMPDIR/fake.pid
 	mkdir -p "$KTSTR_SYSFS_ROOT/kernel/sched_ext/root" "$KTSTR_DEV_ROOT"
 	echo disabled >"$KTSTR_SYSFS_ROOT/kernel/sched_ext/state"
 	: >"$KTSTR_SYSFS_ROOT/kernel/sched_ext/root/ops"
@@ -20,7 +20,24 @@ setup() {
 }
 
 teardown() {
+	local f
 	exec 8>&-
+	# a fake scheduler ktstr-sched failed to stop must not outlive the test
+	for f in "$FAKE_PIDFILE" "$FAKE_PIDFILE.child"; do
+		[ ! -s "$f" ] || kill -9 "$(cat "$f")" 2>/dev/null || true
+	done
+}
+
+# The process is gone (or a zombie nobody has reaped yet), within a second.
+gone() {
+	local i
+	for i in $(seq 20); do
+		kill -0 "$1" 2>/dev/null || return 0
+		grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "process $1 is still alive: $(tr '\0' ' ' <"/proc/$1/cmdline")"
+	return 1
 }
 
 # The records of type scheduler in $output, one compact line each.
@@ -172,6 +189,27 @@ sched_records() {
 	[ "$(cat "$KTSTR_SYSFS_ROOT/kernel/sched_ext/state")" = disabled ]
 	# nobody could read the command's output: it was not run
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}
+
+@test "ktstr-sched: a scheduler started by a wrapper script is stopped with SIGINT too" {
+	local w=$BATS_TEST_TMPDIR/wrapper
+	# no exec: the real scheduler is the wrapper's child
+	printf '#!/bin/sh\n"%s" "$@"\necho "wrapper: done"\n' "$FAKE" >"$w"
+	chmod +x "$w"
+	run -0 --separate-stderr timeout 30 ktstr-sched --scheduler "$w" --arg s -- true
+	[ "$(cat "$FAKE_MARK")" = stopped ]
+	[ "$(cat "$KTSTR_SYSFS_ROOT/kernel/sched_ext/state")" = disabled ]
+	[ "$(sched_records | jq -r 'select(.event == "detached") | [.reason, .killed] | @tsv')" = \
+		"$(printf 'unregistered from user space\tfalse')" ]
+	gone "$(cat "$FAKE_PIDFILE")"
+}
+
+@test "ktstr-sched: a scheduler that never attaches leaves none of its children behind" {
+	run -3 --separate-stderr timeout 30 ktstr-sched --scheduler "$FAKE" --arg s --arg noattach \
+		--attach-timeout 500ms -- true
+	[ -s "$FAKE_PIDFILE.child" ]
+	gone "$(cat "$FAKE_PIDFILE.child")"
+	gone "$(cat "$FAKE_PIDFILE")"
 }
 
 @test "ktstr-check names the scheduler, kernel and topology of a ktstr-sched stream" {
