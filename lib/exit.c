@@ -8,8 +8,13 @@
 
 int kt_finish_stdout(int rc)
 {
-	int bad = fflush(stdout) != 0 || ferror(stdout);
-	int e = errno;
+	return kt_finish_stdout_errno(rc, 0);
+}
+
+int kt_finish_stdout_errno(int rc, int write_errno)
+{
+	int bad = fflush(stdout) != 0 || ferror(stdout) || write_errno;
+	int e = write_errno ? write_errno : errno;
 
 	if (kt_stopping() && rc == KT_EXIT_OK)
 		rc = KT_EXIT_INTR;

@@ -20,5 +20,10 @@ enum kt_exit {
  * stop signal also turns success into 130.  Call as "return kt_finish_stdout(rc)".
  */
 int kt_finish_stdout(int rc);
+/*
+ * The same, for a tool that saw a write to stdout fail earlier: write_errno
+ * is that write's errno (0: none), which errno no longer holds by now.
+ */
+int kt_finish_stdout_errno(int rc, int write_errno);
 
 #endif

@@ -20,5 +20,11 @@ int file_read_alloc(const char *path, size_t max, char **out, size_t *len);
 int file_write_str(const char *path, const char *s);
 int file_exists(const char *path);
 int file_is_dir(const char *path);
+/*
+ * 0 if path is a regular file we may execute; else -errno: -EISDIR for a
+ * directory, -EACCES for another kind of file or one without execute
+ * permission (access(2) alone accepts a searchable directory).
+ */
+int file_check_exec(const char *path);
 
 #endif

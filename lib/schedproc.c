@@ -32,6 +32,8 @@ static _Noreturn void child(char *const argv[], int log_fd, int errfd, pid_t par
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
+	/* a group of its own: a wrapper script's children are stopped with it */
+	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(127); /* the parent died before PDEATHSIG was armed */
@@ -69,6 +71,8 @@ int schedproc_start(struct schedproc *sp, char *const argv[], struct kt_diag *d)
 	}
 	if (sp->pid == 0)
 		child(argv, sp->log_fd, errp[1], parent);
+	/* the child does it too; whichever comes first, the group exists before we signal it */
+	setpgid(sp->pid, sp->pid);
 	close(errp[1]);
 	do
 		n = read(errp[0], &e, sizeof(e));
@@ -121,14 +125,27 @@ int schedproc_wait(struct schedproc *sp, uint64_t timeout_ns)
 	return 1;
 }
 
+/* Wait, at most until deadline_ns, for the rest of the group (a wrapper's children) to go. */
+static int group_wait(const struct schedproc *sp, uint64_t deadline_ns)
+{
+	while (kill(-sp->pid, 0) == 0) {
+		if (ktime_now_ns() >= deadline_ns)
+			return 0;
+		poll(NULL, 0, 10);
+	}
+	return 1;
+}
+
 int schedproc_stop(struct schedproc *sp, uint64_t grace_ns)
 {
+	uint64_t deadline = ktime_now_ns() + grace_ns;
+
 	if (!sp->pid || schedproc_reap(sp))
 		return 0;
-	kill(sp->pid, SIGINT);
-	if (schedproc_wait(sp, grace_ns))
+	kill(-sp->pid, SIGINT);
+	if (schedproc_wait(sp, grace_ns) && group_wait(sp, deadline))
 		return 0;
-	kill(sp->pid, SIGKILL);
+	kill(-sp->pid, SIGKILL);
 	schedproc_wait(sp, 0);
 	return 1;
 }
@@ -168,8 +185,9 @@ json_t *schedproc_exit_json(const struct schedproc *sp)
 
 void schedproc_release(struct schedproc *sp)
 {
-	if (sp->pid && !schedproc_reap(sp)) {
-		kill(sp->pid, SIGKILL);
+	if (sp->pid) {
+		/* whatever is left of its group too, even when the scheduler itself is gone */
+		kill(-sp->pid, SIGKILL);
 		schedproc_wait(sp, 0);
 	}
 	if (sp->pidfd >= 0)

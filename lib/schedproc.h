@@ -10,10 +10,14 @@
  *   poll(sp.pidfd, POLLIN) -> schedproc_reap(&sp)   1 once it has exited
  *   tail = schedproc_log_tail(&sp, 4096);           malloc'ed, NUL-terminated
  *   schedproc_stop(&sp, grace_ns);       SIGINT, wait up to grace, SIGKILL
- *   schedproc_release(&sp);              kills it if still running, closes fds
+ *   schedproc_release(&sp);              kills what is left, closes fds
  *
- * The scheduler dies with its parent (PR_SET_PDEATHSIG), so a killed
- * ktstr-sched never leaves a BPF scheduler attached.
+ * The scheduler runs in a process group of its own, and stop and release
+ * signal the whole group: a scheduler started through a wrapper script
+ * (which runs the real one as its child) is stopped too, and nothing it
+ * forked is left behind.  The scheduler dies with its parent
+ * (PR_SET_PDEATHSIG), so a killed ktstr-sched never leaves a directly
+ * started BPF scheduler attached.
  */
 #ifndef KTSTR_SCHEDPROC_H
 #define KTSTR_SCHEDPROC_H
@@ -41,7 +45,10 @@ int schedproc_start(struct schedproc *sp, char *const argv[], struct kt_diag *d)
 int schedproc_reap(struct schedproc *sp);
 /* Block until exited, at most timeout_ns (0: no limit); 1 when exited, 0 on timeout. */
 int schedproc_wait(struct schedproc *sp, uint64_t timeout_ns);
-/* SIGINT, up to grace_ns for it to exit, then SIGKILL; 1 if SIGKILL was needed. */
+/*
+ * SIGINT to its group, up to grace_ns for the group to be gone, then
+ * SIGKILL to the group; 1 if SIGKILL was needed.
+ */
 int schedproc_stop(struct schedproc *sp, uint64_t grace_ns);
 /* The last max bytes of its output, from a line start; "" when it wrote nothing. */
 char *schedproc_log_tail(const struct schedproc *sp, size_t max);

@@ -229,7 +229,7 @@ static int attach(struct sup *s, struct kt_diag *d)
 	emit(s, schedwatch_attached(ops, s->o->scheduler, (int)s->sp.pid,
 				    uname(&u) == 0 ? u.release : NULL, s->o->labels,
 				    ktime_now_ns() - t0));
-	return s->res->out_errno ? -s->res->out_errno : 0;
+	return 0; /* a failed write of that record is res->out_errno: the caller stops it */
 }
 
 /* ---- the command ---------------------------------------------------------- */
@@ -397,7 +397,11 @@ int schedsup_run(const struct schedsup_opts *o, FILE *out, struct schedsup_resul
 			error_record(&s, d->msg, res->log_tail);
 		goto out;
 	}
-	if ((rc = start_command(&s, d)) < 0) {
+	/*
+	 * The output failed already (the attached record): run no command, but
+	 * stop the attached scheduler the normal way.
+	 */
+	if (!res->out_errno && (rc = start_command(&s, d)) < 0) {
 		if (s.cmd_pid > 0)
 			waitpid(s.cmd_pid, NULL, 0);
 		s.cmd_pid = 0;

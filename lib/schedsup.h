@@ -24,7 +24,10 @@
  * is attached, -ETIMEDOUT when it did not attach, -ECHILD when it exited
  * first, -EINTR on a stop signal.  A stop signal during the command is
  * passed on to it; res.interrupted says so.  A write error on out stops the
- * command and the scheduler (res.out_errno).
+ * command and the scheduler, SIGINT then SIGKILL as at the end
+ * (res.out_errno, the write's errno); when the attached record itself
+ * cannot be written, the command never runs (res.cmd_status -1) and 0 is
+ * returned all the same.
  */
 #ifndef KTSTR_SCHEDSUP_H
 #define KTSTR_SCHEDSUP_H

@@ -87,8 +87,10 @@ int workstream_first_topo(struct workstream *s, struct topo *t, struct kt_diag *
 	if (s->in_fd < 0)
 		return 0;
 	do
-		rc = ndjson_next(&s->rd, &rec, d);
+		rc = kt_stopping() ? -EINTR : ndjson_next(&s->rd, &rec, d);
 	while (rc == -EINTR && !kt_stopping());
+	if (rc == -EINTR)
+		kt_diag_set(d, EINTR, "interrupted");
 	if (rc <= 0)
 		return rc;
 	rc = ws_forward(s);

@@ -58,8 +58,10 @@ void workstream_init(struct workstream *s, struct workpool *pool, int in_fd, FIL
 void workstream_release(struct workstream *s);
 /*
  * Read the first input record, forwarding it: 1 if it was a topo record
- * (loaded into t), 0 if not or at end of input, < 0 with a message for a
- * malformed one.
+ * (loaded into t), 0 if not or at end of input, -EINTR if a stop signal
+ * came while it waited, other < 0 with a message for a malformed one.
+ * It blocks until a record or the end comes: call it only when the
+ * topology is needed.
  */
 int workstream_first_topo(struct workstream *s, struct topo *t, struct kt_diag *d);
 /* Write a record we made (the reference is stolen); 0 or -errno. */

@@ -10,7 +10,7 @@ FAKE=$BATS_TEST_DIRNAME/fixtures/sched/fake-sched
 
 setup() {
 	export KTSTR_SYSFS_ROOT=$BATS_TEST_TMPDIR/sys KTSTR_DEV_ROOT=$BATS_TEST_TMPDIR/dev
-	export FAKE_MARK=$BATS_TEST_TMPDIR/mark
+	export FAKE_MARK=$BATS_TEST_TMPDIR/mark FAKE_PIDFILE=$BATS_TEST_TMPDIR/fake.pid
 	mkdir -p "$KTSTR_SYSFS_ROOT/kernel/sched_ext/root" "$KTSTR_DEV_ROOT"
 	echo disabled >"$KTSTR_SYSFS_ROOT/kernel/sched_ext/state"
 	: >"$KTSTR_SYSFS_ROOT/kernel/sched_ext/root/ops"
@@ -20,7 +20,24 @@ setup() {
 }
 
 teardown() {
+	local f
 	exec 8>&-
+	# a fake scheduler ktstr-sched failed to stop must not outlive the test
+	for f in "$FAKE_PIDFILE" "$FAKE_PIDFILE.child"; do
+		[ ! -s "$f" ] || kill -9 "$(cat "$f")" 2>/dev/null || true
+	done
+}
+
+# The process is gone (or a zombie nobody has reaped yet), within a second.
+gone() {
+	local i
+	for i in $(seq 20); do
+		kill -0 "$1" 2>/dev/null || return 0
+		grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "process $1 is still alive: $(tr '\0' ' ' <"/proc/$1/cmdline")"
+	return 1
 }
 
 # The records of type scheduler in $output, one compact line each.
@@ -48,6 +65,17 @@ sched_records() {
 	run -2 --separate-stderr ktstr-sched --scheduler "$FAKE" --attach-timeout soon -- true
 	[[ "$stderr" == *"--attach-timeout"* ]]
 	[[ "$stderr" == *"usage: ktstr-sched"* ]]
+}
+
+@test "ktstr-sched: a scheduler that is a directory or not executable is a usage error naming it" {
+	run -2 --separate-stderr ktstr-sched --scheduler "$BATS_TEST_TMPDIR" -- true
+	assert_error_from ktstr-sched
+	[[ "$stderr" == "ktstr-sched: --scheduler '$BATS_TEST_TMPDIR': Is a directory;"* ]]
+	: >"$BATS_TEST_TMPDIR/plain"
+	run -2 --separate-stderr ktstr-sched --scheduler "$BATS_TEST_TMPDIR/plain" -- true
+	[[ "$stderr" == "ktstr-sched: --scheduler '$BATS_TEST_TMPDIR/plain': Permission denied;"* ]]
+	run -2 --separate-stderr ktstr-sched --scheduler /dev/null -- true
+	[[ "$stderr" == "ktstr-sched: --scheduler '/dev/null': Permission denied;"* ]]
 }
 
 @test "ktstr-sched: a kernel without sched_ext exits 3 with an error record" {
@@ -142,6 +170,46 @@ sched_records() {
 	[ "$(cat "$FAKE_MARK")" = stopped ]
 	[ "$(cat "$KTSTR_SYSFS_ROOT/kernel/sched_ext/state")" = disabled ]
 	! pgrep -f "$FAKE" >/dev/null
+}
+
+@test "ktstr-sched: a reader that goes away is a quiet exit 130" {
+	run -0 --separate-stderr timeout 20 bash -c \
+		'ktstr-sched --scheduler "$1" -- sh -c "while :; do echo {}; sleep 0.1; done" |
+			head -n 1 >/dev/null; echo "${PIPESTATUS[0]}"' _ "$FAKE"
+	[ "$output" = 130 ]
+	[ -z "$stderr" ] || { echo "stderr: $stderr"; false; }
+	[ "$(cat "$FAKE_MARK")" = stopped ]
+}
+
+@test "ktstr-sched: an output that cannot be written exits 3 naming the error, the scheduler stopped with SIGINT" {
+	run -3 --separate-stderr timeout 20 bash -c \
+		'ktstr-sched --scheduler "$1" -- touch "$2" >/dev/full' _ "$FAKE" "$BATS_TEST_TMPDIR/ran"
+	[ "$stderr" = "ktstr-sched: cannot write standard output: No space left on device" ]
+	[ "$(cat "$FAKE_MARK")" = stopped ]
+	[ "$(cat "$KTSTR_SYSFS_ROOT/kernel/sched_ext/state")" = disabled ]
+	# nobody could read the command's output: it was not run
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}
+
+@test "ktstr-sched: a scheduler started by a wrapper script is stopped with SIGINT too" {
+	local w=$BATS_TEST_TMPDIR/wrapper
+	# no exec: the real scheduler is the wrapper's child
+	printf '#!/bin/sh\n"%s" "$@"\necho "wrapper: done"\n' "$FAKE" >"$w"
+	chmod +x "$w"
+	run -0 --separate-stderr timeout 30 ktstr-sched --scheduler "$w" --arg s -- true
+	[ "$(cat "$FAKE_MARK")" = stopped ]
+	[ "$(cat "$KTSTR_SYSFS_ROOT/kernel/sched_ext/state")" = disabled ]
+	[ "$(sched_records | jq -r 'select(.event == "detached") | [.reason, .killed] | @tsv')" = \
+		"$(printf 'unregistered from user space\tfalse')" ]
+	gone "$(cat "$FAKE_PIDFILE")"
+}
+
+@test "ktstr-sched: a scheduler that never attaches leaves none of its children behind" {
+	run -3 --separate-stderr timeout 30 ktstr-sched --scheduler "$FAKE" --arg s --arg noattach \
+		--attach-timeout 500ms -- true
+	[ -s "$FAKE_PIDFILE.child" ]
+	gone "$(cat "$FAKE_PIDFILE.child")"
+	gone "$(cat "$FAKE_PIDFILE")"
 }
 
 @test "ktstr-check names the scheduler, kernel and topology of a ktstr-sched stream" {

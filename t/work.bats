@@ -133,9 +133,51 @@ stat_values() {
 	[ "$(jq -r 'select(.type == "worker") | .stop_reason' <<<"$output" | sort -u)" = duration ]
 }
 
-@test "ktstr-work: a standalone run writes its scenario_begin after the copied topo record" {
-	run -0 --separate-stderr bash -c 'ktstr-topo | ktstr-work -t CpuSpin -n 1 -d 100ms'
+@test "ktstr-work: a standalone run with -a llc writes its scenario_begin after the copied topo record" {
+	run -0 --separate-stderr bash -c 'ktstr-topo | ktstr-work -t CpuSpin -n 1 -d 100ms -a llc'
 	[ "$(jq -r .type <<<"$output" | tr '\n' ' ')" = "topo scenario_begin worker scenario_end " ]
+}
+
+@test "ktstr-work: a standalone run without -a llc/cpu does not wait for an input that stays open" {
+	local fifo=$BATS_TEST_TMPDIR/in
+	mkfifo "$fifo"
+	# read-write: we hold the writing end ourselves, so the input never ends
+	SECONDS=0
+	run -0 --separate-stderr timeout 5 ktstr-work -t CpuSpin -n 1 -d 200ms <>"$fifo"
+	[ "$SECONDS" -lt 3 ]
+	[ "$(jq -r .type <<<"$output" | tr '\n' ' ')" = "scenario_begin worker scenario_end " ]
+}
+
+@test "ktstr-work: a standalone run copies a record that comes after its scenario_begin, and ktstr-check accepts it" {
+	local fifo=$BATS_TEST_TMPDIR/in
+	mkfifo "$fifo"
+	# the topo record is written only once the scenario_begin is out
+	run -0 --separate-stderr timeout 10 bash -c '
+		ktstr-work -t CpuSpin -n 1 -d 300ms <>"$1" |
+			{ IFS= read -r first; printf "%s\n" "$first"; ktstr-topo >"$1"; cat; }' _ "$fifo"
+	[ "$(jq -r .type <<<"$output" | tr '\n' ' ')" = "scenario_begin topo worker scenario_end " ]
+	run -0 --separate-stderr ktstr-check --text <<<"$output"
+	[[ "$output" == *"[PASS] ktstr-work/CpuSpin/default"* ]]
+}
+
+@test "ktstr-work: SIGINT while -a llc waits for the topology exits 130" {
+	local fifo=$BATS_TEST_TMPDIR/in i st=0
+	mkfifo "$fifo"
+	bg_work -t CpuSpin -n 1 -d 1 -a llc <>"$fifo"
+	# let it block in its read of the first record
+	for i in $(seq 100); do
+		grep -q '^State:.*S' "/proc/$BG/status" && break
+		sleep 0.05
+	done
+	sleep 0.2
+	kill -INT "$BG"
+	for i in $(seq 100); do
+		kill -0 "$BG" 2>/dev/null || break
+		sleep 0.05
+	done
+	wait "$BG" || st=$?
+	[ "$st" -eq 130 ]
+	[ ! -s "$BATS_TEST_TMPDIR/bg.err" ] || { cat "$BATS_TEST_TMPDIR/bg.err"; false; }
 }
 
 @test "ktstr-work: a standalone worker that cannot be placed is reported, the scenario closed, exit 3" {

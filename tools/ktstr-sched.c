@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "err.h"
 #include "exit.h"
+#include "file.h"
 #include "parse.h"
 #include "schedsup.h"
 #include "sig.h"
@@ -146,18 +147,21 @@ static int sched_opts_parse(struct sched_opts *o, int argc, char **argv)
 
 static int sched_opts_check(struct sched_opts *o)
 {
+	int rc;
+
 	if (!o->path)
 		return cli_usage_error(usage, "--scheduler is required");
 	if (!*o->cmd)
 		return cli_usage_error(usage, "no command given; put it after '--'");
-	if (access(o->path, X_OK) < 0)
+	if ((rc = file_check_exec(o->path)) < 0)
 		return cli_usage_error(usage, "--scheduler '%s': %s; give the path of a sched_ext "
-				       "scheduler program", o->path, strerror(errno));
+				       "scheduler program", o->path, strerror(-rc));
 	o->argv[0] = (char *)o->path;
 	return 0;
 }
 
-static int sched_run(const struct sched_opts *o)
+/* out_errno: a failed write to stdout, whose errno is gone by the time we exit. */
+static int sched_run(const struct sched_opts *o, int *out_errno)
 {
 	char *name = strdup(o->path);
 	struct schedsup_opts so = {
@@ -190,6 +194,7 @@ static int sched_run(const struct sched_opts *o)
 				 "record", so.scheduler);
 		code = res.cmd_status;
 	}
+	*out_errno = res.out_errno;
 	schedsup_result_release(&res);
 	free(name);
 	return code;
@@ -198,7 +203,7 @@ static int sched_run(const struct sched_opts *o)
 int main(int argc, char **argv)
 {
 	struct sched_opts o = { .attach_ns = 20 * NS_PER_S, .stop_ns = 5 * NS_PER_S };
-	int rc;
+	int rc, out_errno;
 
 	kt_set_progname(argv[0]);
 	o.labels = json_object();
@@ -208,8 +213,8 @@ int main(int argc, char **argv)
 		return KT_EXIT_USAGE; /* the reason is already on stderr */
 	}
 	kt_signals_install();
-	rc = sched_run(&o);
+	rc = sched_run(&o, &out_errno);
 	free(o.argv);
 	json_decref(o.labels);
-	return kt_finish_stdout(rc);
+	return kt_finish_stdout_errno(rc, out_errno);
 }

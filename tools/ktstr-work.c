@@ -269,20 +269,25 @@ static json_t *scenario_begin(const struct work_opts *o, const char *name)
 
 /*
  * llc and cpu placement need a topology: the first input record, else sysfs.
- * The first record is read (and copied) in any case, so that our
- * scenario_begin follows it, as ktstr-ndjson(5) orders records.
+ * Nothing else waits for the input (a pipe that never closes must not stall
+ * the run), so without them input records are copied as they come, maybe
+ * after our scenario_begin.
  */
 static int load_topo(struct workstream *s, const struct work_opts *o, struct topo *t)
 {
 	struct kt_diag d;
 	int rc;
 
+	if (!affinity_needs_topo(&o->affinity))
+		return 0;
 	rc = workstream_first_topo(s, t, &d);
+	if (rc == -EINTR)
+		return KT_EXIT_INTR; /* a signal while we waited: an interruption, not bad input */
 	if (rc < 0) {
 		kt_warnx("%s; fix the input stream (see ktstr-ndjson(5))", d.msg);
 		return KT_EXIT_USAGE;
 	}
-	if (rc == 1 || !affinity_needs_topo(&o->affinity))
+	if (rc == 1)
 		return 0;
 	if (topo_load_sysfs(t, paths_sysfs(), &d) < 0) {
 		kt_warnx("%s; pipe ktstr-topo into ktstr-work or set KTSTR_SYSFS_ROOT", d.msg);
