@@ -242,9 +242,7 @@ int flock_take_timed(const char *path, enum flock_mode mode, uint64_t timeout_ns
 		     struct kt_diag *d)
 {
 	uint64_t start = ktime_now_ns(), now, next;
-	char who[384];
-	struct locktable lt;
-	struct kt_diag ld;
+	char who[LOCKTABLE_DESCRIBE_MAX];
 	int rc;
 
 	for (;;) {
@@ -259,12 +257,7 @@ int flock_take_timed(const char *path, enum flock_mode mode, uint64_t timeout_ns
 	}
 	if (rc != -EWOULDBLOCK)
 		return rc;
-	locktable_init(&lt);
-	if (locktable_load(&lt, &ld) < 0)
-		snprintf(who, sizeof(who), "holder unknown (%.300s)", ld.msg);
-	else
-		locktable_describe(&lt, path, who, sizeof(who));
-	locktable_release(&lt);
+	locktable_describe_now(path, who, sizeof(who));
 	return kt_diag_set(d, EWOULDBLOCK, "'%s' is busy after %.1f s: %s; 'ktstr locks' shows it",
 			   path, (double)(now - start) / 1e9, who);
 }

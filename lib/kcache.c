@@ -228,19 +228,11 @@ void kcache_lock_describe(const char *root, const char *prefix, const char *name
 			  size_t size)
 {
 	char path[PATH_MAX];
-	struct locktable lt;
-	struct kt_diag d;
 
-	if (kcache_lock_path(path, sizeof(path), root, prefix, name) < 0) {
+	if (kcache_lock_path(path, sizeof(path), root, prefix, name) < 0)
 		snprintf(buf, size, "holder unknown (lock path too long)");
-		return;
-	}
-	locktable_init(&lt);
-	if (locktable_load(&lt, &d) < 0)
-		snprintf(buf, size, "holder unknown (%s)", d.msg);
 	else
-		locktable_describe(&lt, path, buf, size);
-	locktable_release(&lt);
+		locktable_describe_now(path, buf, size);
 }
 
 int kcache_hold_image(const char *image, int *fd)

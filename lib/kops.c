@@ -13,6 +13,7 @@
 #include "kimage.h"
 #include "kops_priv.h"
 #include "ktime.h"
+#include "locktable.h"
 #include "paths.h"
 
 int kops_init(struct kops *k, struct kt_diag *d)
@@ -87,7 +88,7 @@ int kops_lock_waiting(struct kops *k, const char *prefix, const char *name,
 			const char *what, int *fd)
 {
 	int rc = kcache_lock(k->root, prefix, name, KLOCK_TRY_EXCL, fd);
-	char who[384];
+	char who[LOCKTABLE_DESCRIBE_MAX];
 
 	if (rc != -EWOULDBLOCK)
 		return rc;

@@ -372,3 +372,16 @@ void locktable_describe(const struct locktable *lt, const char *path, char *buf,
 	}
 	lockholders_release(&h);
 }
+
+void locktable_describe_now(const char *path, char *buf, size_t size)
+{
+	struct locktable lt;
+	struct kt_diag d;
+
+	locktable_init(&lt);
+	if (locktable_load(&lt, &d) < 0)
+		snprintf(buf, size, "holder unknown (%.300s)", d.msg);
+	else
+		locktable_describe(&lt, path, buf, size);
+	locktable_release(&lt);
+}

@@ -97,5 +97,12 @@ void locktable_cmdline(pid_t pid, char *buf, size_t size);
  * Long lists end in "and N more"; always fills buf.
  */
 void locktable_describe(const struct locktable *lt, const char *path, char *buf, size_t size);
+/*
+ * The same from a snapshot taken now, for one message: "holder unknown (why)"
+ * when the lock table cannot be read.  LOCKTABLE_DESCRIBE_MAX is the buffer
+ * a one-line message gives it.
+ */
+#define LOCKTABLE_DESCRIBE_MAX 384
+void locktable_describe_now(const char *path, char *buf, size_t size);
 
 #endif

@@ -16,6 +16,7 @@
 #include "err.h"
 #include "exit.h"
 #include "kcache.h"
+#include "locktable.h"
 #include "kops.h"
 #include "kstore.h"
 #include "parse.h"
@@ -272,7 +273,7 @@ enum clean_result { CLEAN_REMOVED, CLEAN_BUSY, CLEAN_FAILED };
 /* Only a lock someone holds means "in use"; any other failure is the environment's. */
 static enum clean_result clean_one(const char *root, const struct kcache_entry *e)
 {
-	char who[384], lock[PATH_MAX];
+	char who[LOCKTABLE_DESCRIBE_MAX], lock[PATH_MAX];
 	int rc, fd;
 
 	rc = kcache_lock(root, "", e->key, KLOCK_TRY_EXCL, &fd);
