@@ -23,6 +23,10 @@ struct ex {
 	int depth; /* nesting of parse_unary: the stack is the limit */
 };
 
+/* A number macro as a string literal, for messages built at compile time. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 static int64_t parse_or(struct ex *x);
 static int64_t parse_unary(struct ex *x);
 
@@ -190,7 +194,7 @@ static int64_t parse_unary(struct ex *x)
 	if (x->err)
 		return 0;
 	if (x->depth > EXPR_MAX_DEPTH)
-		return fail(x, E2BIG, "nested more than " EXPR_MAX_DEPTH_STR " deep");
+		return fail(x, E2BIG, "nested more than " STR(EXPR_MAX_DEPTH) " deep");
 	x->depth++;
 	v = parse_primary(x);
 	x->depth--;

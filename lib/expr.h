@@ -44,7 +44,6 @@
 #define EXPR_MAX_LEN 1024
 /* Parentheses, unary operators and calls nest at most this deep. */
 #define EXPR_MAX_DEPTH 64
-#define EXPR_MAX_DEPTH_STR "64"
 
 struct expr_env {
 	int (*lookup)(void *ctx, const char *name, int64_t *val);
