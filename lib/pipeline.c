@@ -54,10 +54,9 @@ fail:
 static int start_stage(char *const argv[], int in, int out, int close_in_child,
 		       struct pipeline_status *st)
 {
+	pid_t self = getpid(); /* the parent the stage watches for (exec_stage) */
 	int errp[2], e = 0;
 	ssize_t n;
-
-	pid_t self = getpid();
 
 	if (pipe2(errp, O_CLOEXEC) < 0)
 		return -errno;

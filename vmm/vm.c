@@ -332,7 +332,9 @@ static int cpus_up(struct vm *vm, struct kt_diag *d)
 		return rc;
 	if (vm->res.warning[0])
 		kt_warnx("%s", vm->res.warning);
-	return cpulist_copy(&vm->host_cpus, &vm->res.cpus) < 0 ? kt_diag_set(d, ENOMEM, "out of memory") : 0;
+	if (cpulist_copy(&vm->host_cpus, &vm->res.cpus) < 0)
+		return kt_diag_set(d, ENOMEM, "out of memory");
+	return 0;
 }
 
 static void cpus_down(struct vm *vm)
